@@ -1,0 +1,82 @@
+package io.rdsreplication.provider.aws;
+
+import io.rdsreplication.provider.core.ProviderException;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.rds.RdsClient;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * EC2 and RDS clients built lazily from the provider configuration (so a program that uses no AWS resource
+ * starts no AWS SDK). Region, profile and endpoint come from config, else from the SDK's usual environment
+ * variables ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL*}, {@code AWS_PROFILE}).
+ */
+public final class AwsClients implements AutoCloseable {
+    private final String region;
+    private final String profile;
+    private final String endpoint;
+    private Ec2Client ec2;
+    private RdsClient rds;
+
+    public AwsClients(String region, String profile, String endpoint) {
+        this.region = region;
+        this.profile = profile;
+        this.endpoint = endpoint;
+    }
+
+    public synchronized Ec2Client ec2() {
+        if (ec2 == null) {
+            var b = Ec2Client.builder().httpClient(http()).overrideConfiguration(overrides());
+            configure(b);
+            ec2 = b.build();
+        }
+        return ec2;
+    }
+
+    public synchronized RdsClient rds() {
+        if (rds == null) {
+            var b = RdsClient.builder().httpClient(http()).overrideConfiguration(overrides());
+            configure(b);
+            rds = b.build();
+        }
+        return rds;
+    }
+
+    private static software.amazon.awssdk.http.SdkHttpClient http() {
+        return UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(10))
+                .socketTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    private static ClientOverrideConfiguration overrides() {
+        return ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofSeconds(120))
+                .apiCallAttemptTimeout(Duration.ofSeconds(40)).build();
+    }
+
+    private void configure(software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<?, ?> b) {
+        try {
+            if (region != null && !region.isBlank()) b.region(Region.of(region));
+            if (profile != null && !profile.isBlank()) {
+                b.credentialsProvider(ProfileCredentialsProvider.create(profile));
+            } else {
+                b.credentialsProvider(DefaultCredentialsProvider.builder().build());
+            }
+            if (endpoint != null && !endpoint.isBlank()) b.endpointOverride(URI.create(endpoint));
+        } catch (SdkException | IllegalArgumentException e) {
+            throw new ProviderException.Precondition("AWS client configuration: " + e.getMessage()
+                    + "; set rdsreplication:region (or AWS_REGION) and credentials");
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (ec2 != null) ec2.close();
+        if (rds != null) rds.close();
+    }
+}

@@ -1,0 +1,94 @@
+package io.rdsreplication.provider.mysql;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The replica status row, under either naming generation (Slave_/Master_ or Replica_/Source_). */
+public record ReplicaStatus(boolean configured, String ioState, boolean sqlRunning, Integer secondsBehind,
+                            String sourceHost, Integer sourcePort, String sourceUser, String appliedFile,
+                            Long appliedPosition, int lastIoErrno, String lastIoError, int lastSqlErrno,
+                            String lastSqlError, String usingGtid, Integer delaySeconds, boolean sslAllowed) {
+
+    public static final ReplicaStatus NOT_CONFIGURED = new ReplicaStatus(false, "No", false, null, "", null, "", "",
+            null, 0, "", 0, "", "No", null, false);
+
+    public boolean ioRunning() {
+        return "Yes".equalsIgnoreCase(ioState);
+    }
+
+    public boolean running() {
+        return ioRunning() && sqlRunning;
+    }
+
+    public static ReplicaStatus fromRows(List<Map<String, String>> rows) {
+        if (rows.isEmpty()) return NOT_CONFIGURED;
+        Map<String, String> r = rows.get(0);
+        String host = get(r, "Master_Host", "Source_Host");
+        if (host == null || host.isEmpty()) return NOT_CONFIGURED;
+        String autoPos = get(r, "Auto_Position");
+        String usingGtid = get(r, "Using_Gtid");
+        if (usingGtid == null) usingGtid = "1".equals(autoPos) ? "Auto_Position" : "No";
+        return new ReplicaStatus(true,
+                nz(get(r, "Slave_IO_Running", "Replica_IO_Running")),
+                "Yes".equalsIgnoreCase(get(r, "Slave_SQL_Running", "Replica_SQL_Running")),
+                intOrNull(get(r, "Seconds_Behind_Master", "Seconds_Behind_Source")),
+                host,
+                intOrNull(get(r, "Master_Port", "Source_Port")),
+                nz(get(r, "Master_User", "Source_User")),
+                nz(get(r, "Relay_Master_Log_File", "Relay_Source_Log_File")),
+                longOrNull(get(r, "Exec_Master_Log_Pos", "Exec_Source_Log_Pos")),
+                intOr0(get(r, "Last_IO_Errno")), nz(get(r, "Last_IO_Error")),
+                intOr0(get(r, "Last_SQL_Errno")), nz(get(r, "Last_SQL_Error")),
+                usingGtid,
+                intOrNull(get(r, "SQL_Delay")),
+                "Yes".equalsIgnoreCase(get(r, "Master_SSL_Allowed", "Source_SSL_Allowed")));
+    }
+
+    /** The function/ReplicationStart output form. */
+    public Map<String, Object> outputs() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ioRunning", ioRunning());
+        m.put("sqlRunning", sqlRunning);
+        m.put("secondsBehindSource", secondsBehind == null ? null : secondsBehind.doubleValue());
+        m.put("lastIoError", lastIoError);
+        m.put("lastSqlError", lastSqlError);
+        m.put("appliedSourceLogFile", appliedFile);
+        m.put("appliedSourceLogPosition", appliedPosition == null ? null : appliedPosition.doubleValue());
+        return m;
+    }
+
+    private static String get(Map<String, String> r, String... names) {
+        for (String n : names) {
+            if (r.containsKey(n)) return r.get(n);
+        }
+        return null;
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static Integer intOrNull(String s) {
+        if (s == null || s.isEmpty()) return null;
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static int intOr0(String s) {
+        Integer i = intOrNull(s);
+        return i == null ? 0 : i;
+    }
+
+    private static Long longOrNull(String s) {
+        if (s == null || s.isEmpty()) return null;
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package io.rdsreplication.provider.resources.replicationstart;
+
+import io.rdsreplication.provider.core.CheckFailure;
+import io.rdsreplication.provider.core.Context;
+import io.rdsreplication.provider.core.DiffResult;
+import io.rdsreplication.provider.core.ProviderException;
+import io.rdsreplication.provider.core.Props;
+import io.rdsreplication.provider.core.Resource;
+import io.rdsreplication.provider.core.Unknown;
+import io.rdsreplication.provider.mysql.ConnectionSpec;
+import io.rdsreplication.provider.mysql.ReplicaStatus;
+import io.rdsreplication.provider.mysql.Replication;
+import io.rdsreplication.provider.mysql.Session;
+import io.rdsreplication.provider.mysql.SqlErrors;
+import io.rdsreplication.provider.mysql.Validation;
+import io.rdsreplication.provider.resources.externalmaster.EngineOverride;
+import io.rdsreplication.provider.resources.externalmaster.Procedures;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** rdsreplication:index:ReplicationStart — starts replication and proves it runs. */
+public final class ReplicationStartResource implements Resource {
+    public static final String TOKEN = "rdsreplication:index:ReplicationStart";
+    static final List<String> OUTPUTS = List.of("ioRunning", "sqlRunning", "secondsBehindSource", "lastIoError",
+            "lastSqlError", "appliedSourceLogFile", "appliedSourceLogPosition");
+
+    @Override
+    public String token() {
+        return TOKEN;
+    }
+
+    @Override
+    public CheckResult check(Props olds, Props news) {
+        List<CheckFailure> f = new ArrayList<>();
+        Map<String, Object> in = news.copy();
+        if (news.object("replica") != null) f.addAll(ConnectionSpec.validate(news.object("replica")));
+        if (!news.isUnknown("externalMasterId") && !news.has("externalMasterId")) {
+            f.add(new CheckFailure("externalMasterId", "is required: the id of the ExternalMaster resource"));
+        }
+        boolean file = news.has("untilBinlogFile") || news.has("untilBinlogPosition");
+        if (file && news.has("untilGtid")) f.add(new CheckFailure("untilGtid", "give untilBinlogFile/untilBinlogPosition or untilGtid, not both"));
+        if (file) {
+            if (!news.has("untilBinlogFile") || !news.has("untilBinlogPosition")) {
+                f.add(new CheckFailure(news.has("untilBinlogFile") ? "untilBinlogPosition" : "untilBinlogFile", "untilBinlogFile and untilBinlogPosition go together"));
+            } else if (!news.isUnknown("untilBinlogFile") && !Validation.isBinlogFile(news.string("untilBinlogFile"))) {
+                f.add(new CheckFailure("untilBinlogFile", "must be a binlog file name like mysql-bin.000031"));
+            }
+        }
+        if (news.has("untilGtid") && !news.isUnknown("untilGtid") && !Validation.isGtid(news.string("untilGtid"))) {
+            f.add(new CheckFailure("untilGtid", "must be a GTID like 3E11FA47-71CA-11E1-9E33-C80AA9429562:23"));
+        }
+        if (!news.isUnknown("timeoutSeconds")) {
+            int t = news.integer("timeoutSeconds", 300);
+            if (t < 1 || t > 86400) f.add(new CheckFailure("timeoutSeconds", "must be between 1 and 86400"));
+            in.put("timeoutSeconds", (double) t);
+        }
+        if (!news.isUnknown("maxLagSeconds") && news.has("maxLagSeconds") && news.integer("maxLagSeconds") < 0) {
+            f.add(new CheckFailure("maxLagSeconds", "must be 0 or more"));
+        }
+        if (!news.isUnknown("waitForRunning")) in.put("waitForRunning", news.bool("waitForRunning", true));
+        return new CheckResult(in, f);
+    }
+
+    @Override
+    public DiffResult diff(String id, Props olds, Props news) {
+        DiffResult.Builder b = DiffResult.compare(olds, news,
+                List.of("externalMasterId", "untilBinlogFile", "untilBinlogPosition", "untilGtid", "waitForRunning",
+                        "maxLagSeconds", "timeoutSeconds", "replica"),
+                Set.of("externalMasterId", "untilBinlogFile", "untilBinlogPosition", "untilGtid"));
+        boolean until = news.has("untilBinlogFile") || news.has("untilGtid");
+        if (!until && news.bool("waitForRunning", true) && !news.isUnknown("waitForRunning")) {
+            // drift: a stopped or broken replica is repaired by starting it again
+            if (olds.has("ioRunning") && !olds.bool("ioRunning", false)) b.put("ioRunning", DiffResult.Kind.UPDATE);
+            if (olds.has("sqlRunning") && !olds.bool("sqlRunning", false)) b.put("sqlRunning", DiffResult.Kind.UPDATE);
+        }
+        return b.build();
+    }
+
+    @Override
+    public CreateResult create(Context ctx, Props in, boolean preview) {
+        Map<String, Object> out = in.copy();
+        if (preview) {
+            for (String k : OUTPUTS) out.put(k, Unknown.VALUE);
+            return new CreateResult("", out);
+        }
+        try (Session s = ctx.open(in, "replica")) {
+            String id = s.spec().address();
+            ReplicaStatus st = start(ctx, s, in);
+            out.putAll(st.outputs());
+            return new CreateResult(id, out);
+        } catch (Failed e) {
+            out.putAll(e.status.outputs());
+            throw new ProviderException.ResourceInitFailed(e.id, out, e.getMessage(), e);
+        }
+    }
+
+    private static final class Failed extends ProviderException.Precondition {
+        final String id;
+        final ReplicaStatus status;
+
+        Failed(String id, ReplicaStatus status, String message) {
+            super(message);
+            this.id = id;
+            this.status = status;
+        }
+    }
+
+    /** Starts replication and waits as asked; a replica that does not run raises {@link Failed} with a diagnosis. */
+    private static ReplicaStatus start(Context ctx, Session s, Props in) {
+        String id = s.spec().address();
+        ReplicaStatus st = Replication.status(s);
+        if (!st.configured()) {
+            throw new ProviderException.Precondition("replication is not configured on " + id
+                    + ": the ExternalMaster resource must exist first (run pulumi refresh if it was reset by hand)");
+        }
+        boolean until = in.has("untilBinlogFile") || in.has("untilGtid");
+        try {
+            if (until) {
+                Procedures.Call c = Procedures.startUntil(EngineOverride.apply(s.server()), in.string("untilBinlogFile"),
+                        in.longValue("untilBinlogPosition"), in.string("untilGtid"));
+                s.call(c.procedure(), c.args().toArray());
+            } else {
+                s.call("mysql.rds_start_replication");
+            }
+        } catch (SqlErrors.SqlFailure e) {
+            if (e.code() != SqlErrors.SIGNAL) throw e;
+            // RDS's "Slave has encountered an error": the status says which
+        }
+        if (!in.bool("waitForRunning", true)) return Replication.status(s);
+        long deadline = System.nanoTime() + in.integer("timeoutSeconds", 300) * 1_000_000_000L;
+        long settle = System.nanoTime() + 3_000_000_000L;
+        while (true) {
+            st = Replication.status(s);
+            if (st.running()) break;
+            boolean failed = st.lastIoErrno() != 0 || st.lastSqlErrno() != 0 || !st.sqlRunning() && !until
+                    && System.nanoTime() > settle;
+            if (failed || System.nanoTime() > deadline) {
+                throw new Failed(id, st, "replication on " + id + " does not run: " + Diagnosis.of(st));
+            }
+            ctx.progress().status("waiting for replication threads (I/O: " + st.ioState() + ", SQL: " + (st.sqlRunning() ? "Yes" : "No") + ")");
+            sleep(250);
+        }
+        Integer max = in.integer("maxLagSeconds");
+        if (max != null) {
+            while (st.secondsBehind() == null || st.secondsBehind() > max) {
+                if (!st.running()) throw new Failed(id, st, "replication on " + id + " stopped while catching up: " + Diagnosis.of(st));
+                if (System.nanoTime() > deadline) {
+                    throw new Failed(id, st, "replication on " + id + " runs but is still " + st.secondsBehind()
+                            + " s behind the source after timeoutSeconds; raise timeoutSeconds or maxLagSeconds");
+                }
+                ctx.progress().status("catching up: " + st.secondsBehind() + " s behind the source (target " + max + " s), applied "
+                        + st.appliedFile() + ":" + st.appliedPosition());
+                sleep(1000);
+                st = Replication.status(s);
+            }
+        }
+        ctx.progress().info("replication running, " + st.secondsBehind() + " s behind, applied up to " + st.appliedFile()
+                + ":" + st.appliedPosition());
+        return st;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderException.Precondition("interrupted");
+        }
+    }
+
+    @Override
+    public ReadResult read(Context ctx, String id, Props state, Props inputs) {
+        Props conn = inputs.has("replica") ? inputs : state;
+        try (Session s = ctx.open(conn, "replica")) {
+            ReplicaStatus st = Replication.status(s);
+            if (!st.configured()) return ReadResult.gone();
+            Map<String, Object> in = inputs.copy();
+            if (!in.containsKey("externalMasterId") || in.get("externalMasterId") == null) {
+                in.put("externalMasterId", state.has("externalMasterId") ? state.string("externalMasterId") : id);
+            }
+            in.putIfAbsent("waitForRunning", true);
+            in.putIfAbsent("timeoutSeconds", 300.0);
+            Map<String, Object> out = state.copy();
+            out.putAll(in);
+            out.putAll(st.outputs());
+            return new ReadResult(id, out, in);
+        }
+    }
+
+    @Override
+    public Map<String, Object> update(Context ctx, String id, Props olds, Props news, boolean preview) {
+        Map<String, Object> out = olds.copy();
+        out.putAll(news.asMap());
+        if (preview) {
+            for (String k : OUTPUTS) out.put(k, Unknown.VALUE);
+            return out;
+        }
+        try (Session s = ctx.open(news, "replica")) {
+            ReplicaStatus st = Replication.status(s);
+            if (!st.running()) st = start(ctx, s, news);
+            out.putAll(st.outputs());
+            return out;
+        } catch (Failed e) {
+            throw new ProviderException.Precondition(e.getMessage());
+        }
+    }
+
+    @Override
+    public void delete(Context ctx, String id, Props state) {
+        try (Session s = ctx.open(state, "replica")) {
+            if (!Replication.status(s).configured()) return;
+            s.call("mysql.rds_stop_replication");
+        }
+    }
+}

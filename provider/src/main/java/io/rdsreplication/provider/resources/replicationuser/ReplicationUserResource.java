@@ -1,0 +1,217 @@
+package io.rdsreplication.provider.resources.replicationuser;
+
+import io.rdsreplication.provider.core.CheckFailure;
+import io.rdsreplication.provider.core.Context;
+import io.rdsreplication.provider.core.DiffResult;
+import io.rdsreplication.provider.core.ProviderException;
+import io.rdsreplication.provider.core.Props;
+import io.rdsreplication.provider.core.Resource;
+import io.rdsreplication.provider.core.Secret;
+import io.rdsreplication.provider.core.Unknown;
+import io.rdsreplication.provider.mysql.ConnectionSpec;
+import io.rdsreplication.provider.mysql.Session;
+import io.rdsreplication.provider.mysql.SqlErrors;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** rdsreplication:index:ReplicationUser — the replication account on the external source. */
+public final class ReplicationUserResource implements Resource {
+    public static final String TOKEN = "rdsreplication:index:ReplicationUser";
+    static final Set<String> AUTH_PLUGINS = Set.of("mysql_native_password", "caching_sha2_password", "ed25519");
+    static final int MAX_USER = 80;     // MariaDB; MySQL allows 32 and refuses longer names itself
+    static final int MAX_HOST = 255;
+    static final List<String> REQUIRED_GRANTS = List.of("REPLICATION CLIENT", "REPLICATION SLAVE");
+    private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Override
+    public String token() {
+        return TOKEN;
+    }
+
+    @Override
+    public CheckResult check(Props olds, Props news) {
+        List<CheckFailure> f = new ArrayList<>();
+        Map<String, Object> inputs = news.copy();
+        if (news.object("source") != null) f.addAll(ConnectionSpec.validate(news.object("source")));
+        name(news, "user", MAX_USER, f);
+        name(news, "host", MAX_HOST, f);
+        if (!news.isUnknown("password")) {
+            if (news.has("password")) {
+                String pw = news.string("password");
+                if (pw.isEmpty()) f.add(new CheckFailure("password", "must not be empty; omit it to have one generated"));
+                else if (pw.indexOf('\0') >= 0) f.add(new CheckFailure("password", "must not contain NUL bytes"));
+                else if (pw.length() > 256) f.add(new CheckFailure("password", "must be at most 256 characters"));
+            } else if (olds.has("password") && olds.has("user")) {
+                inputs.put("password", new Secret(olds.string("password"))); // keep the generated one
+            } else if (!olds.has("user") || olds.has("password")) {
+                inputs.put("password", new Secret(generatePassword()));
+            }
+        }
+        if (!news.isUnknown("authPlugin") && news.has("authPlugin") && !AUTH_PLUGINS.contains(news.string("authPlugin"))) {
+            f.add(new CheckFailure("authPlugin", "must be one of " + String.join(", ", new java.util.TreeSet<>(AUTH_PLUGINS))));
+        }
+        if (!news.isUnknown("requireSsl")) {
+            inputs.put("requireSsl", news.bool("requireSsl", false));
+        }
+        return new CheckResult(inputs, f);
+    }
+
+    private static void name(Props p, String key, int max, List<CheckFailure> f) {
+        if (p.isUnknown(key)) return;
+        String v = p.string(key);
+        if (v == null || v.isEmpty()) f.add(new CheckFailure(key, "is required and must not be empty"));
+        else if (v.indexOf('\0') >= 0) f.add(new CheckFailure(key, "must not contain NUL bytes"));
+        else if (v.codePointCount(0, v.length()) > max) {
+            f.add(new CheckFailure(key, "must be at most " + max + " characters, got " + v.codePointCount(0, v.length())));
+        } else if (!v.equals(v.strip())) {
+            f.add(new CheckFailure(key, "must not start or end with white space (the server would trim it)"));
+        }
+    }
+
+    static String generatePassword() {
+        StringBuilder sb = new StringBuilder(32);
+        for (int i = 0; i < 32; i++) sb.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+        return sb.toString();
+    }
+
+    @Override
+    public DiffResult diff(String id, Props olds, Props news) {
+        DiffResult.Builder b = DiffResult.compare(olds, news, List.of("user", "host", "authPlugin", "requireSsl", "source"),
+                Set.of("user", "host", "authPlugin"));
+        if (olds.has("password") || news.isUnknown("password")) {
+            if (!DiffResult.equalValues(olds.raw("password"), news.raw("password")) || news.isUnknown("password")) {
+                b.put("password", DiffResult.Kind.UPDATE);
+            }
+        }
+        List<String> grants = olds.strings("grants");
+        if (grants != null && !grants.containsAll(REQUIRED_GRANTS)) b.put("grants", DiffResult.Kind.UPDATE);
+        return b.build();
+    }
+
+    @Override
+    public CreateResult create(Context ctx, Props in, boolean preview) {
+        String user = in.string("user");
+        String host = in.string("host");
+        Map<String, Object> out = in.copy();
+        if (preview) {
+            out.put("grants", Unknown.VALUE);
+            return new CreateResult("", out);
+        }
+        if ("%".equals(host)) {
+            ctx.progress().warn("host is '%': the account can connect from anywhere; the runbook asks for an account "
+                    + "restricted to the replica's address or your domain");
+        }
+        String id = user + "@" + host;
+        try (Session s = ctx.open(in, "source")) {
+            String pw = in.string("password");
+            s.addSecret(pw);
+            if (!s.query(UserSql.SELECT_ACCOUNT, user, host).isEmpty()) {
+                throw new ProviderException.Precondition("the account '" + user + "'@'" + host
+                        + "' already exists on the source; to manage it, import it: pulumi import " + TOKEN
+                        + " <name> '" + id + "' (or choose another user name)");
+            }
+            s.update(UserSql.createUser(s.server(), user, host, in.string("authPlugin"), in.bool("requireSsl", false)), pw);
+            try {
+                s.update(UserSql.grant(user, host));
+                out.put("grants", readGrants(s, user, host));
+            } catch (ProviderException e) {
+                out.put("grants", List.of());
+                throw new ProviderException.ResourceInitFailed(id, out, "created the account but could not grant "
+                        + "REPLICATION CLIENT, REPLICATION SLAVE: " + e.getMessage()
+                        + "; fix the source user's privileges (it needs GRANT OPTION) and run pulumi up again", e);
+            }
+        }
+        return new CreateResult(id, out);
+    }
+
+    private static List<String> readGrants(Session s, String user, String host) {
+        var rows = s.query(UserSql.SELECT_ACCOUNT, user, host);
+        if (rows.isEmpty()) return List.of();
+        return grantsOf(rows.get(0));
+    }
+
+    /** Normalised privilege names from a mysql.user row (MariaDB's BINLOG MONITOR is Repl_client_priv). */
+    static List<String> grantsOf(Map<String, String> row) {
+        List<String> g = new ArrayList<>();
+        if ("Y".equalsIgnoreCase(row.get("Repl_client_priv"))) g.add("REPLICATION CLIENT");
+        if ("Y".equalsIgnoreCase(row.get("Repl_slave_priv"))) g.add("REPLICATION SLAVE");
+        return g;
+    }
+
+    static String[] splitId(String id) {
+        int at = id.lastIndexOf('@');
+        if (at <= 0 || at == id.length() - 1) {
+            throw new ProviderException.InvalidInput("id", "must be user@host, got " + id);
+        }
+        return new String[]{id.substring(0, at), id.substring(at + 1)};
+    }
+
+    @Override
+    public ReadResult read(Context ctx, String id, Props state, Props inputs) {
+        String[] uh = splitId(id);
+        Props conn = inputs.has("source") ? inputs : state;
+        try (Session s = ctx.open(conn, "source")) {
+            var rows = s.query(UserSql.SELECT_ACCOUNT, uh[0], uh[1]);
+            if (rows.isEmpty()) return ReadResult.gone();
+            Map<String, String> row = rows.get(0);
+            boolean ssl = !row.getOrDefault("ssl_type", "").isEmpty() && !"NONE".equalsIgnoreCase(row.get("ssl_type"));
+            Map<String, Object> in = inputs.copy();
+            in.put("user", uh[0]);
+            in.put("host", uh[1]);
+            in.put("requireSsl", ssl);
+            if (state.has("password") && !in.containsKey("password")) in.put("password", state.raw("password"));
+            if (in.containsKey("authPlugin") && in.get("authPlugin") != null) {
+                String plugin = row.getOrDefault("plugin", "");
+                if (!plugin.isEmpty()) in.put("authPlugin", plugin);
+            }
+            Map<String, Object> out = state.copy();
+            out.putAll(in);
+            out.put("grants", grantsOf(row));
+            return new ReadResult(id, out, in);
+        }
+    }
+
+    @Override
+    public Map<String, Object> update(Context ctx, String id, Props olds, Props news, boolean preview) {
+        Map<String, Object> out = news.copy();
+        if (preview) {
+            out.put("grants", REQUIRED_GRANTS);
+            return out;
+        }
+        String user = news.string("user");
+        String host = news.string("host");
+        try (Session s = ctx.open(news, "source")) {
+            String pw = news.string("password");
+            s.addSecret(pw);
+            s.addSecret(olds.string("password"));
+            if (pw != null && !DiffResult.equalValues(olds.raw("password"), news.raw("password"))) {
+                s.update(UserSql.alterPassword(s.server(), user, host, news.string("authPlugin")), pw);
+                ctx.progress().info("rotated the password of '" + user + "'@'" + host + "'");
+            }
+            boolean ssl = news.bool("requireSsl", false);
+            if (ssl != olds.bool("requireSsl", false)) s.update(UserSql.alterTls(user, host, ssl));
+            List<String> grants = readGrants(s, user, host);
+            if (!grants.containsAll(REQUIRED_GRANTS)) {
+                s.update(UserSql.grant(user, host));
+                grants = readGrants(s, user, host);
+            }
+            out.put("grants", grants);
+        }
+        return out;
+    }
+
+    @Override
+    public void delete(Context ctx, String id, Props state) {
+        String[] uh = splitId(id);
+        try (Session s = ctx.open(state, "source")) {
+            s.update(UserSql.dropUser(uh[0], uh[1]));
+        } catch (SqlErrors.SqlFailure e) {
+            if (e.code() != SqlErrors.CANNOT_USER) throw e;
+        }
+    }
+}

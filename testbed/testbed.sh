@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# The local test bed: two MariaDB servers (an external "source" and an "RDS replica" carrying emulated
+# mysql.rds_* procedures), moto in server mode for EC2/RDS, and the pulumi CLI. Everything listens on
+# 127.0.0.1, lives under .testbed/ (git-ignored) and is stopped by the PIDs recorded there.
+#   testbed.sh up | down | status
+# Ports: SOURCE_PORT (13306), REPLICA_PORT (13307), MOTO_PORT (15000).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+TB=${TESTBED_DIR:-$ROOT/.testbed}
+SOURCE_PORT=${SOURCE_PORT:-13306}
+REPLICA_PORT=${REPLICA_PORT:-13307}
+MOTO_PORT=${MOTO_PORT:-15000}
+MOTO_VERSION=5.2.5
+RUNUSER=$(id -un)
+log() { printf 'testbed: %s\n' "$*" >&2; }
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+ensure_packages() {
+  if ! command -v mariadbd >/dev/null || ! command -v mariadb-install-db >/dev/null || ! command -v mariadb >/dev/null; then
+    log "installing mariadb-server and mariadb-client from Debian's packages"
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends mariadb-server mariadb-client >/dev/null
+  fi
+}
+
+secret() { # name -> a stable random password kept in .testbed/secrets
+  local f=$TB/secrets/$1
+  if [ ! -s "$f" ]; then
+    mkdir -p "$TB/secrets"; chmod 700 "$TB/secrets"
+    ( umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$f" )
+  fi
+  cat "$f"
+}
+
+sock() { echo "$TB/$1/mysqld.sock"; }
+rootsql() { mariadb --no-defaults -uroot --socket="$(sock "$1")" "${@:2}"; }
+
+start_mariadb() { # name port server_id extra args...
+  local name=$1 port=$2 sid=$3; shift 3
+  local d=$TB/$name
+  if alive "$d/mysqld.pid" && rootsql "$name" -e 'SELECT 1' >/dev/null 2>&1; then
+    log "$name already up on 127.0.0.1:$port (pid $(cat "$d/mysqld.pid"))"; return 0
+  fi
+  if [ ! -d "$d/data/mysql" ]; then
+    rm -rf "$d"; mkdir -p "$d/data" "$d/tmp"
+    mariadb-install-db --no-defaults --datadir="$d/data" --user="$RUNUSER" \
+      --auth-root-authentication-method=normal --skip-test-db >"$d/install.log" 2>&1
+  fi
+  mariadbd --no-defaults --user="$RUNUSER" --datadir="$d/data" --tmpdir="$d/tmp" \
+    --port="$port" --bind-address=127.0.0.1 --socket="$d/mysqld.sock" \
+    --pid-file="$d/mysqld.pid" --log-error="$d/error.log" \
+    --server-id="$sid" --skip-name-resolve --innodb-buffer-pool-size=64M \
+    --max-allowed-packet=64M --log-bin="$d/data/$name-bin" --binlog-format=ROW \
+    --relay-log="$d/data/relay-bin" --general-log=0 --general-log-file="$d/general.log" \
+    "$@" >"$d/stdout.log" 2>&1 &
+  for _ in $(seq 1 300); do
+    if [ -s "$d/mysqld.pid" ] && rootsql "$name" -e 'SELECT 1' >/dev/null 2>&1; then
+      log "$name up on 127.0.0.1:$port (pid $(cat "$d/mysqld.pid"))"; return 0
+    fi
+    sleep 0.1
+  done
+  log "$name did not start; last lines of $d/error.log:"; tail -20 "$d/error.log" >&2; return 1
+}
+
+setup_source() {
+  local pw; pw=$(secret source-root)
+  rootsql source <<SQL
+CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY '$pw';
+ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY '$pw';
+GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
+SQL
+}
+
+setup_replica() {
+  local pw apw; pw=$(secret replica-root); apw=$(secret replica-admin)
+  rootsql replica <<SQL
+CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY '$pw';
+ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY '$pw';
+GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
+CREATE TABLE IF NOT EXISTS mysql.rds_history (
+  action_timestamp TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+  called_by_user VARCHAR(352), action VARCHAR(30), mysql_version VARCHAR(50) DEFAULT (VERSION()),
+  master_host VARCHAR(255), master_port INT, master_user VARCHAR(96), master_log_file VARCHAR(50),
+  master_log_pos BIGINT UNSIGNED, master_ssl TINYINT, master_delay INT, master_gtid TEXT);
+SQL
+  rootsql replica <"$ROOT/testbed/rds-emulation.sql"
+  # The RDS-like master user: data rights and EXECUTE on the procedures, no SUPER, no replication admin,
+  # no SLAVE MONITOR (as on RDS for MariaDB 10.5+, where status comes from mysql.rds_replica_status).
+  local grants="" p
+  for p in $(rootsql replica -N -e "SELECT name FROM mysql.proc WHERE db='mysql' AND name LIKE 'rds\\_%' AND name NOT LIKE 'rds\\_emul\\_%'"); do
+    grants+="GRANT EXECUTE ON PROCEDURE mysql.$p TO 'admin'@'127.0.0.1';"
+  done
+  rootsql replica <<SQL
+CREATE USER IF NOT EXISTS 'admin'@'127.0.0.1' IDENTIFIED BY '$apw';
+ALTER USER 'admin'@'127.0.0.1' IDENTIFIED BY '$apw';
+GRANT ALL PRIVILEGES ON *.* TO 'admin'@'127.0.0.1' WITH GRANT OPTION;
+REVOKE SUPER, REPLICATION SLAVE ADMIN, BINLOG ADMIN, SLAVE MONITOR, READ_ONLY ADMIN, CONNECTION ADMIN,
+  FEDERATED ADMIN, REPLICATION MASTER ADMIN ON *.* FROM 'admin'@'127.0.0.1';
+GRANT SELECT ON mysql.rds_history TO 'admin'@'127.0.0.1';
+$grants
+SQL
+}
+
+start_moto() {
+  local venv=$TB/venv d=$TB/moto
+  mkdir -p "$d"
+  if ! "$venv/bin/python" -c "import moto, boto3; assert moto.__version__ == '$MOTO_VERSION'" 2>/dev/null; then
+    log "installing moto[server]==$MOTO_VERSION into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+  fi
+  if ! alive "$d/moto.pid"; then
+    "$venv/bin/moto_server" -H 127.0.0.1 -p "$MOTO_PORT" >"$d/moto.log" 2>&1 &
+    echo $! >"$d/moto.pid"
+    for _ in $(seq 1 100); do
+      curl -sf "http://127.0.0.1:$MOTO_PORT/moto-api/" >/dev/null 2>&1 && break
+      sleep 0.1
+    done
+    log "moto up on 127.0.0.1:$MOTO_PORT (pid $(cat "$d/moto.pid"))"
+  else
+    log "moto already up on 127.0.0.1:$MOTO_PORT (pid $(cat "$d/moto.pid"))"
+  fi
+  AWS_ENDPOINT_URL=http://127.0.0.1:$MOTO_PORT AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=testing \
+    AWS_SECRET_ACCESS_KEY=testing "$venv/bin/python" "$ROOT/testbed/seed_moto.py" "$REPLICA_PORT" >"$d/seed.env"
+}
+
+pulumi_cli() {
+  "$ROOT/testbed/build-pulumi.sh" >&2
+}
+
+write_env() {
+  # shellcheck disable=SC1091
+  . "$TB/moto/seed.env"
+  cat >"$TB/env.tmp" <<ENV
+SOURCE_HOST=127.0.0.1
+SOURCE_PORT=$SOURCE_PORT
+SOURCE_ROOT_USER=root
+SOURCE_ROOT_PASSWORD=$(secret source-root)
+REPLICA_HOST=127.0.0.1
+REPLICA_PORT=$REPLICA_PORT
+REPLICA_ROOT_USER=root
+REPLICA_ROOT_PASSWORD=$(secret replica-root)
+REPLICA_ADMIN_USER=admin
+REPLICA_ADMIN_PASSWORD=$(secret replica-admin)
+AWS_ENDPOINT_URL=http://127.0.0.1:$MOTO_PORT
+AWS_REGION=us-east-1
+AWS_ACCESS_KEY_ID=testing
+AWS_SECRET_ACCESS_KEY=testing
+DB_INSTANCE_ID=$DB_INSTANCE_ID
+SECURITY_GROUP_ID=$SECURITY_GROUP_ID
+VPC_ID=$VPC_ID
+PULUMI=$ROOT/.bin/pulumi
+PROVIDER_DIR=$ROOT/.bin/provider
+SOURCE_SOCKET=$(sock source)
+REPLICA_SOCKET=$(sock replica)
+MOTO_PID_FILE=$TB/moto/moto.pid
+ENV
+  chmod 600 "$TB/env.tmp"; mv "$TB/env.tmp" "$TB/env"
+}
+
+stop_pidfile() { # pidfile name
+  if alive "$1"; then
+    local pid; pid=$(cat "$1")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+    log "stopped $2 (pid $pid)"
+  fi
+  rm -f "$1"
+}
+
+case "${1:-up}" in
+  up)
+    mkdir -p "$TB"
+    ensure_packages
+    start_mariadb source "$SOURCE_PORT" 1
+    start_mariadb replica "$REPLICA_PORT" 2 --read-only=0 --performance-schema=ON
+    setup_source
+    setup_replica
+    start_moto
+    [ "${TESTBED_SKIP_PULUMI:-0}" = 1 ] || pulumi_cli
+    write_env
+    log "ready: $TB/env"
+    ;;
+  down)
+    stop_pidfile "$TB/moto/moto.pid" moto
+    stop_pidfile "$TB/replica/mysqld.pid" replica
+    stop_pidfile "$TB/source/mysqld.pid" source
+    rm -f "$TB/env"
+    ;;
+  status)
+    for p in source/mysqld.pid replica/mysqld.pid moto/moto.pid; do
+      if alive "$TB/$p"; then echo "$p: running ($(cat "$TB/$p"))"; else echo "$p: stopped"; fi
+    done
+    ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac
