@@ -10,11 +10,11 @@ DELIMITER //
 -- State probes (need performance_schema=ON): configured = a default channel exists; running = the IO thread
 -- is connected and the SQL thread runs (Slave_running), so "Connecting" (wrong password, unreachable) is not.
 DROP FUNCTION IF EXISTS mysql.rds_emul_is_configured //
-CREATE FUNCTION mysql.rds_emul_is_configured() RETURNS BOOLEAN NOT DETERMINISTIC SQL SECURITY DEFINER
+CREATE FUNCTION mysql.rds_emul_is_configured() RETURNS BOOLEAN NOT DETERMINISTIC READS SQL DATA SQL SECURITY DEFINER
   RETURN (SELECT COUNT(*) FROM performance_schema.replication_connection_configuration WHERE HOST <> '') > 0 //
 
 DROP FUNCTION IF EXISTS mysql.rds_emul_is_running //
-CREATE FUNCTION mysql.rds_emul_is_running() RETURNS BOOLEAN NOT DETERMINISTIC SQL SECURITY DEFINER
+CREATE FUNCTION mysql.rds_emul_is_running() RETURNS BOOLEAN NOT DETERMINISTIC READS SQL DATA SQL SECURITY DEFINER
   RETURN (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'SLAVE_RUNNING') = 'ON' //
 
 -- One place that turns a CHANGE MASTER into RDS's behaviour: refuse while replication runs.

@@ -1,13 +1,16 @@
 """Seed moto (server mode) with what the runbook's AWS side needs: a VPC, a security group and an RDS for
 MariaDB instance that uses it. Idempotent: reuses what a previous run created (found by name/tag).
 Prints shell KEY=VALUE lines. Usage: seed_moto.py REPLICA_PORT"""
+import os
 import sys
 
 import boto3
 
 replica_port = int(sys.argv[1]) if len(sys.argv) > 1 else 3306
-ec2 = boto3.client("ec2")
-rds = boto3.client("rds")
+region = os.environ.get("AWS_REGION", "us-east-1")
+endpoint = os.environ["AWS_ENDPOINT_URL"]
+ec2 = boto3.client("ec2", region_name=region, endpoint_url=endpoint)
+rds = boto3.client("rds", region_name=region, endpoint_url=endpoint)
 TAG = {"Key": "rdsreplication-testbed", "Value": "true"}
 
 vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:rdsreplication-testbed", "Values": ["true"]}])["Vpcs"]
