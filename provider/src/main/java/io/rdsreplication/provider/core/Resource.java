@@ -29,6 +29,15 @@ public interface Resource {
 
     void delete(Context ctx, String id, Props state);
 
+    /** Check, with a type error in any input (thrown by {@link Props}) reported as a failure of that property. */
+    static CheckResult checkSafely(Resource r, Props olds, Props news) {
+        try {
+            return r.check(olds, news);
+        } catch (ProviderException.InvalidInput e) {
+            return new CheckResult(news.copy(), e.failures());
+        }
+    }
+
     record CheckResult(Map<String, Object> inputs, List<CheckFailure> failures) {
     }
 

@@ -133,12 +133,7 @@ public final class ProviderService extends ResourceProviderGrpc.ResourceProvider
         reply(out, "Check", null, () -> {
             Resource r = resource(request.getType(), request.getUrn());
             Map<String, Object> news = PropertyCodec.decode(request.getNews());
-            Resource.CheckResult res;
-            try {
-                res = r.check(new Props(PropertyCodec.decode(request.getOlds())), new Props(news));
-            } catch (ProviderException.InvalidInput e) {
-                res = new Resource.CheckResult(news, e.failures());
-            }
+            Resource.CheckResult res = Resource.checkSafely(r, new Props(PropertyCodec.decode(request.getOlds())), new Props(news));
             return checkResponse(keepSecrets(news, res.inputs()), res.failures());
         });
     }

@@ -1,0 +1,148 @@
+package io.rdsreplication.provider.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/** The running test bed, as written by `make testbed-up` to .testbed/env. */
+public final class TestBed {
+    private static Map<String, String> env;
+
+    private TestBed() {
+    }
+
+    public static Path root() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.exists(p.resolve("schema.json"))) p = p.getParent();
+        if (p == null) throw new IllegalStateException("project root (with schema.json) not found");
+        return p;
+    }
+
+    public static synchronized Map<String, String> env() {
+        if (env == null) {
+            Path f = root().resolve(".testbed/env");
+            if (!Files.exists(f)) throw new IllegalStateException(f + " is missing: run `make testbed-up` first");
+            Map<String, String> m = new LinkedHashMap<>();
+            try {
+                for (String line : Files.readAllLines(f)) {
+                    int i = line.indexOf('=');
+                    if (i > 0 && !line.startsWith("#")) m.put(line.substring(0, i), line.substring(i + 1));
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            env = m;
+        }
+        return env;
+    }
+
+    public static String get(String key) {
+        String v = env().get(key);
+        if (v == null) throw new IllegalStateException(key + " missing from .testbed/env");
+        return v;
+    }
+
+    public static int sourcePort() {
+        return Integer.parseInt(get("SOURCE_PORT"));
+    }
+
+    public static int replicaPort() {
+        return Integer.parseInt(get("REPLICA_PORT"));
+    }
+
+    public static Connection sourceRoot() throws SQLException {
+        return connect(sourcePort(), get("SOURCE_ROOT_USER"), get("SOURCE_ROOT_PASSWORD"));
+    }
+
+    public static Connection replicaRoot() throws SQLException {
+        return connect(replicaPort(), get("REPLICA_ROOT_USER"), get("REPLICA_ROOT_PASSWORD"));
+    }
+
+    public static Connection replicaAdmin() throws SQLException {
+        return connect(replicaPort(), get("REPLICA_ADMIN_USER"), get("REPLICA_ADMIN_PASSWORD"));
+    }
+
+    public static Connection connect(int port, String user, String password) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        p.setProperty("sslMode", "DISABLED");
+        p.setProperty("connectTimeout", "5000");
+        p.setProperty("socketTimeout", "60000");
+        p.setProperty("allowPublicKeyRetrieval", "false");
+        return DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + port + "/", p);
+    }
+
+    public static List<Map<String, String>> query(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            List<Map<String, String>> out = new ArrayList<>();
+            var md = rs.getMetaData();
+            while (rs.next()) {
+                Map<String, String> row = new LinkedHashMap<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) row.put(md.getColumnLabel(i), rs.getString(i));
+                out.add(row);
+            }
+            return out;
+        }
+    }
+
+    public static void exec(Connection c, String... sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            for (String s : sql) st.execute(s);
+        }
+    }
+
+    /** The replica status row as root (empty map when not configured). */
+    public static Map<String, String> replicaStatus() throws SQLException {
+        try (Connection c = replicaRoot()) {
+            var rows = query(c, "SHOW SLAVE STATUS");
+            return rows.isEmpty() ? Map.of() : rows.get(0);
+        }
+    }
+
+    /** Leaves the replica with no replication configured (as root). */
+    public static void resetReplica() throws SQLException {
+        try (Connection c = replicaRoot()) {
+            exec(c, "STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL gtid_slave_pos = ''");
+        }
+    }
+
+    /** Source coordinates as root: [file, position]. */
+    public static String[] sourcePosition() throws SQLException {
+        try (Connection c = sourceRoot()) {
+            var r = query(c, "SHOW MASTER STATUS").get(0);
+            return new String[]{r.get("File"), r.get("Position")};
+        }
+    }
+
+    /** Waits up to {@code seconds} for {@code sql} on the replica (as root) to return {@code expected}. */
+    public static String waitForReplica(String sql, String expected, int seconds) throws Exception {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        String last = null;
+        while (System.nanoTime() < end) {
+            try (Connection c = replicaRoot()) {
+                var rows = query(c, sql);
+                last = rows.isEmpty() ? null : rows.get(0).values().iterator().next();
+                if (expected.equals(last)) return last;
+            } catch (SQLException e) {
+                last = e.getMessage();
+            }
+            Thread.sleep(100);
+        }
+        return last;
+    }
+
+    public static String unique(String prefix) {
+        return prefix + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+    }
+}
