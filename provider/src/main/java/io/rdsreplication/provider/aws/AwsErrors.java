@@ -31,6 +31,10 @@ public final class AwsErrors {
             String msg = se.awsErrorDetails() != null ? se.awsErrorDetails().errorMessage() : se.getMessage();
             return new ProviderException.Precondition(what + " failed: " + code(se) + ": " + msg);
         }
+        if (e instanceof SdkClientException && String.valueOf(e.getMessage()).contains("Unable to load credentials")) {
+            return new ProviderException.Precondition(what + " failed: no AWS credentials found; set AWS_ACCESS_KEY_ID and "
+                    + "AWS_SECRET_ACCESS_KEY (or AWS_PROFILE / rdsreplication:profile) for the pulumi process");
+        }
         if (e instanceof SdkClientException) {
             return new ProviderException.Remote(what + " failed: cannot reach the AWS API (" + e.getMessage()
                     + "); check rdsreplication:region, rdsreplication:awsEndpointUrl and the network", e);

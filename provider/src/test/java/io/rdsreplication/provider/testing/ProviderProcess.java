@@ -59,6 +59,9 @@ public final class ProviderProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         Path err = Files.createTempFile("rdsrepl-provider", ".log");
         pb.redirectError(err.toFile());
+        for (String k : List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION")) {
+            pb.environment().put(k, TestBed.get(k));
+        }
         pb.environment().putAll(extraEnv);
         Process p = pb.start();
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
