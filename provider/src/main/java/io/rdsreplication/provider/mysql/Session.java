@@ -49,8 +49,7 @@ public final class Session implements AutoCloseable {
         this.spec = spec;
         this.server = server;
         this.trustStore = trustStore;
-        String pw = spec.passwordValue();
-        if (!pw.isEmpty()) secrets.add(pw);
+        addSecret(spec.passwordValue());
     }
 
     /** Opens a connection; {@code role} ("source", "replica") names it in error messages. */
@@ -87,6 +86,7 @@ public final class Session implements AutoCloseable {
                     + ":" + spec.port() + "/";
             Connection c = DriverManager.getConnection(url, props);
             c.setAutoCommit(true);
+            normaliseSqlMode(c);
             ServerInfo info;
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT VERSION()")) {
                 rs.next();
@@ -100,6 +100,29 @@ public final class Session implements AutoCloseable {
         } catch (IOException | java.security.GeneralSecurityException e) {
             deleteQuietly(ts);
             throw new ProviderException.InvalidInput(role + ".caCert", "is not a usable PEM certificate: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The session's sql_mode without NO_BACKSLASH_ESCAPES and ANSI_QUOTES, whatever the server's global mode:
+     * bound values then travel as ordinary string literals, which every statement accepts (the driver would
+     * otherwise send hex literals, which CREATE USER … IDENTIFIED BY refuses).
+     */
+    private static void normaliseSqlMode(Connection c) throws SQLException {
+        String mode;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@SESSION.sql_mode")) {
+            rs.next();
+            mode = rs.getString(1) == null ? "" : rs.getString(1);
+        }
+        List<String> keep = new ArrayList<>();
+        for (String m : mode.split(",")) {
+            if (!m.isBlank() && !m.equals("NO_BACKSLASH_ESCAPES") && !m.equals("ANSI_QUOTES") && !m.equals("ANSI")) keep.add(m);
+        }
+        if (keep.size() != mode.split(",").length || mode.contains("ANSI")) {
+            try (PreparedStatement ps = c.prepareStatement("SET SESSION sql_mode = ?")) {
+                ps.setString(1, String.join(",", keep));
+                ps.execute();
+            }
         }
     }
 
@@ -117,7 +140,11 @@ public final class Session implements AutoCloseable {
 
     /** Values that must never appear in a message from this session (passwords it has been given). */
     public void addSecret(String s) {
-        if (s != null && !s.isEmpty()) secrets.add(s);
+        if (s == null || s.isEmpty()) return;
+        secrets.add(s);
+        String hex = HexFormat.of().formatHex(s.getBytes(StandardCharsets.UTF_8));
+        secrets.add(hex);
+        secrets.add(hex.toUpperCase());
     }
 
     public int update(String sql, Object... params) {

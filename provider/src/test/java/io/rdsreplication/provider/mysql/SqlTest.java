@@ -23,13 +23,16 @@ class SqlTest {
 
     @Test
     void userStatementsAreGolden() {
-        assertEquals("CREATE USER `repl`@`10.1.2.3` IDENTIFIED BY ?", UserSql.createUser(MARIADB, "repl", "10.1.2.3", null, false));
+        assertEquals("CREATE USER `repl`@`10.1.2.3` IDENTIFIED BY PASSWORD ?",
+                UserSql.createUser(MARIADB, "repl", "10.1.2.3", null, false));
+        assertEquals("CREATE USER `repl`@`10.1.2.3` IDENTIFIED BY ?", UserSql.createUser(MYSQL80, "repl", "10.1.2.3", null, false));
         assertEquals("CREATE USER `repl`@`%.example.com` IDENTIFIED BY ? REQUIRE SSL",
                 UserSql.createUser(MYSQL80, "repl", "%.example.com", null, true));
         assertEquals("CREATE USER `r`@`h` IDENTIFIED VIA `ed25519` USING PASSWORD(?)", UserSql.createUser(MARIADB, "r", "h", "ed25519", false));
         assertEquals("CREATE USER `r`@`h` IDENTIFIED WITH `caching_sha2_password` BY ?",
                 UserSql.createUser(MYSQL80, "r", "h", "caching_sha2_password", false));
-        assertEquals("ALTER USER `r`@`h` IDENTIFIED BY ?", UserSql.alterPassword(MARIADB, "r", "h", null));
+        assertEquals("ALTER USER `r`@`h` IDENTIFIED BY PASSWORD ?", UserSql.alterPassword(MARIADB, "r", "h", null));
+        assertEquals("ALTER USER `r`@`h` IDENTIFIED BY ?", UserSql.alterPassword(MYSQL80, "r", "h", null));
         assertEquals("ALTER USER `r`@`h` REQUIRE SSL", UserSql.alterTls("r", "h", true));
         assertEquals("ALTER USER `r`@`h` REQUIRE NONE", UserSql.alterTls("r", "h", false));
         assertEquals("GRANT REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO `r``x`@`h`", UserSql.grant("r`x", "h"));
@@ -38,8 +41,12 @@ class SqlTest {
 
     @Test
     void passwordsNeverReachTheSqlText() {
-        String sql = UserSql.createUser(MARIADB, "u", "h", "mysql_native_password", false);
+        String sql = UserSql.createUser(MARIADB, "u", "h", "ed25519", false);
         assertTrue(sql.endsWith("PASSWORD(?)"));
+        // MariaDB's PASSWORD('secret') is *14E65567ABDB5135D0CFD9A70B3032C179A49EE7
+        assertEquals("*14E65567ABDB5135D0CFD9A70B3032C179A49EE7", UserSql.nativeHash("secret"));
+        assertEquals(UserSql.nativeHash("pw"), UserSql.passwordParameter(MARIADB, null, "pw"));
+        assertEquals("pw", UserSql.passwordParameter(MYSQL80, null, "pw"));
         assertFalse(sql.contains("'"));
     }
 

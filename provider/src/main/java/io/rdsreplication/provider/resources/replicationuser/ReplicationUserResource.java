@@ -68,6 +68,9 @@ public final class ReplicationUserResource implements Resource {
         else if (v.indexOf('\0') >= 0) f.add(new CheckFailure(key, "must not contain NUL bytes"));
         else if (v.codePointCount(0, v.length()) > max) {
             f.add(new CheckFailure(key, "must be at most " + max + " characters, got " + v.codePointCount(0, v.length())));
+        } else if (v.codePoints().anyMatch(c -> c > 0xFFFF)) {
+            f.add(new CheckFailure(key, "must not contain characters outside the Basic Multilingual Plane (such as emoji): "
+                    + "account names are stored as utf8mb3 by MySQL and MariaDB"));
         } else if (!v.equals(v.strip())) {
             f.add(new CheckFailure(key, "must not start or end with white space (the server would trim it)"));
         }
@@ -115,7 +118,8 @@ public final class ReplicationUserResource implements Resource {
                         + "' already exists on the source; to manage it, import it: pulumi import " + TOKEN
                         + " <name> '" + id + "' (or choose another user name)");
             }
-            s.update(UserSql.createUser(s.server(), user, host, in.string("authPlugin"), in.bool("requireSsl", false)), pw);
+            s.update(UserSql.createUser(s.server(), user, host, in.string("authPlugin"), in.bool("requireSsl", false)),
+                    UserSql.passwordParameter(s.server(), in.string("authPlugin"), pw));
             try {
                 s.update(UserSql.grant(user, host));
                 out.put("grants", readGrants(s, user, host));
@@ -190,7 +194,8 @@ public final class ReplicationUserResource implements Resource {
             s.addSecret(pw);
             s.addSecret(olds.string("password"));
             if (pw != null && !DiffResult.equalValues(olds.raw("password"), news.raw("password"))) {
-                s.update(UserSql.alterPassword(s.server(), user, host, news.string("authPlugin")), pw);
+                s.update(UserSql.alterPassword(s.server(), user, host, news.string("authPlugin")),
+                        UserSql.passwordParameter(s.server(), news.string("authPlugin"), pw));
                 ctx.progress().info("rotated the password of '" + user + "'@'" + host + "'");
             }
             boolean ssl = news.bool("requireSsl", false);

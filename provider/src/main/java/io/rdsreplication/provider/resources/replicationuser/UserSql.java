@@ -35,11 +35,39 @@ public final class UserSql {
     public static final String SELECT_ACCOUNT =
             "SELECT Repl_slave_priv, Repl_client_priv, ssl_type, plugin FROM mysql.user WHERE User = ? AND Host = ?";
 
+    /**
+     * MariaDB with its default mysql_native_password plugin: the provider sends the password's hash
+     * ({@link #nativeHash}), never the password, so it is not in the server's logs or process list, and no
+     * escaping is involved whatever the sql_mode. Other plugins, and MySQL, take the password as a bound value.
+     */
     private static String identified(ServerInfo server, String plugin) {
-        if (plugin == null || plugin.isEmpty()) return "IDENTIFIED BY ?";
         if (server.isMariadb()) {
+            if (usesNativeHash(server, plugin)) return "IDENTIFIED BY PASSWORD ?";
             return "IDENTIFIED VIA " + Sql.quoteIdentifier(plugin) + " USING PASSWORD(?)";
         }
+        if (plugin == null || plugin.isEmpty()) return "IDENTIFIED BY ?";
         return "IDENTIFIED WITH " + Sql.quoteIdentifier(plugin) + " BY ?";
+    }
+
+    /** Whether the bound value is {@link #nativeHash} of the password rather than the password. */
+    public static boolean usesNativeHash(ServerInfo server, String plugin) {
+        return server.isMariadb() && (plugin == null || plugin.isEmpty() || plugin.equals("mysql_native_password"));
+    }
+
+    /** mysql_native_password's stored form: '*' and the upper-case hex of SHA1(SHA1(password)). */
+    public static String nativeHash(String password) {
+        try {
+            java.security.MessageDigest sha1 = java.security.MessageDigest.getInstance("SHA-1");
+            byte[] once = sha1.digest(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] twice = java.security.MessageDigest.getInstance("SHA-1").digest(once);
+            return "*" + java.util.HexFormat.of().withUpperCase().formatHex(twice);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The value to bind for the password placeholder. */
+    public static String passwordParameter(ServerInfo server, String plugin, String password) {
+        return usesNativeHash(server, plugin) ? nativeHash(password) : password;
     }
 }
