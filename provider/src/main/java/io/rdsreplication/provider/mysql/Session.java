@@ -126,6 +126,21 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * Keeps this session's statements out of the binary log (SET SESSION sql_log_bin = 0), so account changes
+     * made on the source do not replicate to the RDS instance. Needs SUPER/BINLOG ADMIN; returns false (and
+     * changes nothing) when the user lacks it.
+     */
+    public boolean skipBinlog() {
+        try (Statement st = conn.createStatement()) {
+            st.execute("SET SESSION sql_log_bin = 0");
+            return true;
+        } catch (SQLException e) {
+            LOG.fine(() -> "cannot turn sql_log_bin off (" + e.getErrorCode() + "); account changes will replicate");
+            return false;
+        }
+    }
+
     public ServerInfo server() {
         return server;
     }

@@ -82,6 +82,11 @@ class ReplicationUserIT {
         assertEquals("Y", acct.get("slave"));
         assertEquals("Y", acct.get("client"));
         assertTrue(canLogIn(user, pw1));
+        try (Connection c = TestBed.sourceRoot()) {
+            String file = TestBed.sourcePosition()[0];
+            assertTrue(TestBed.query(c, "SHOW BINLOG EVENTS IN '" + file + "'").stream()
+                    .noneMatch(e -> String.valueOf(e.get("Info")).contains(user)), "account changes stay out of the binlog");
+        }
 
         // unchanged program: no diff
         Map<String, Object> same = p.checked(T, news, news);

@@ -24,6 +24,7 @@ import java.util.Set;
 /** rdsreplication:index:ReplicationStart — starts replication and proves it runs. */
 public final class ReplicationStartResource implements Resource {
     public static final String TOKEN = "rdsreplication:index:ReplicationStart";
+    static final long STABLE_NANOS = 1_500_000_000L;
     static final List<String> OUTPUTS = List.of("ioRunning", "sqlRunning", "secondsBehindSource", "lastIoError",
             "lastSqlError", "appliedSourceLogFile", "appliedSourceLogPosition");
 
@@ -132,9 +133,18 @@ public final class ReplicationStartResource implements Resource {
         if (!in.bool("waitForRunning", true)) return Replication.status(s);
         long deadline = System.nanoTime() + in.integer("timeoutSeconds", 300) * 1_000_000_000L;
         long settle = System.nanoTime() + 3_000_000_000L;
+        long runningSince = 0;
         while (true) {
             st = Replication.status(s);
-            if (st.running()) break;
+            // both threads must stay up for a moment: the I/O thread shows Yes before the source has
+            // accepted the binlog request (a purged binlog fails only then)
+            if (st.running() && st.lastIoErrno() == 0 && st.lastSqlErrno() == 0) {
+                if (runningSince == 0) runningSince = System.nanoTime();
+                if (System.nanoTime() - runningSince > STABLE_NANOS) break;
+                sleep(100);
+                continue;
+            }
+            runningSince = 0;
             boolean failed = st.lastIoErrno() != 0 || st.lastSqlErrno() != 0 || !st.sqlRunning() && !until
                     && System.nanoTime() > settle;
             if (failed || System.nanoTime() > deadline) {

@@ -111,6 +111,7 @@ public final class ReplicationUserResource implements Resource {
         }
         String id = user + "@" + host;
         try (Session s = ctx.open(in, "source")) {
+            s.skipBinlog();
             String pw = in.string("password");
             s.addSecret(pw);
             if (!s.query(UserSql.SELECT_ACCOUNT, user, host).isEmpty()) {
@@ -190,6 +191,7 @@ public final class ReplicationUserResource implements Resource {
         String user = news.string("user");
         String host = news.string("host");
         try (Session s = ctx.open(news, "source")) {
+            s.skipBinlog();
             String pw = news.string("password");
             s.addSecret(pw);
             s.addSecret(olds.string("password"));
@@ -214,6 +216,7 @@ public final class ReplicationUserResource implements Resource {
     public void delete(Context ctx, String id, Props state) {
         String[] uh = splitId(id);
         try (Session s = ctx.open(state, "source")) {
+            s.skipBinlog();
             s.update(UserSql.dropUser(uh[0], uh[1]));
         } catch (SqlErrors.SqlFailure e) {
             if (e.code() != SqlErrors.CANNOT_USER) throw e;
