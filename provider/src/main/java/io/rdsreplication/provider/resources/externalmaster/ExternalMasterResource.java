@@ -27,8 +27,9 @@ import java.util.Set;
 public final class ExternalMasterResource implements Resource {
     public static final String TOKEN = "rdsreplication:index:ExternalMaster";
     static final List<String> POSITION = List.of("binlogFile", "binlogPosition", "gtid", "autoPosition");
+    /** Compared by Diff and changed in place. dbInstanceIdentifier only drives the create-time preflight. */
     static final List<String> IN_PLACE = List.of("sourceHost", "sourcePort", "replicationUser", "replicationPassword",
-            "sslEncryption", "delaySeconds", "replica", "dbInstanceIdentifier");
+            "sslEncryption", "delaySeconds", "replica");
 
     @Override
     public String token() {

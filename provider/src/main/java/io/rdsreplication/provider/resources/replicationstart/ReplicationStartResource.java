@@ -67,9 +67,9 @@ public final class ReplicationStartResource implements Resource {
 
     @Override
     public DiffResult diff(String id, Props olds, Props news) {
+        // waitForRunning, maxLagSeconds and timeoutSeconds only shape the waits of create/update: not compared
         DiffResult.Builder b = DiffResult.compare(olds, news,
-                List.of("externalMasterId", "untilBinlogFile", "untilBinlogPosition", "untilGtid", "waitForRunning",
-                        "maxLagSeconds", "timeoutSeconds", "replica"),
+                List.of("externalMasterId", "untilBinlogFile", "untilBinlogPosition", "untilGtid", "replica"),
                 Set.of("externalMasterId", "untilBinlogFile", "untilBinlogPosition", "untilGtid"));
         boolean until = news.has("untilBinlogFile") || news.has("untilGtid");
         if (!until && news.bool("waitForRunning", true) && !news.isUnknown("waitForRunning")) {

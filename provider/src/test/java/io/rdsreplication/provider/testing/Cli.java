@@ -1,0 +1,88 @@
+package io.rdsreplication.provider.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The real pulumi CLI, with a local file backend, in a work folder made by examples/stack-init.sh. */
+public final class Cli {
+    public record Result(int code, String out) {
+        public Result ok() {
+            if (code != 0) throw new AssertionError("pulumi exited " + code + ":\n" + out);
+            return this;
+        }
+    }
+
+    public final Path work;
+    public final Path prog;
+    private final Map<String, String> env = new HashMap<>();
+    private final StringBuilder transcript = new StringBuilder();
+
+    public Cli(Path work) throws IOException {
+        this.work = work;
+        this.prog = work.resolve("prog");
+        Path plugin = ProviderProcess.pluginDir();
+        env.put("PATH", plugin + ":" + TestBed.root().resolve(".bin") + ":" + System.getenv("PATH"));
+        env.put("PULUMI_BACKEND_URL", "file://" + work.resolve("state"));
+        env.put("PULUMI_HOME", work.resolve("home").toString());
+        env.put("PULUMI_CONFIG_PASSPHRASE", "e2e-passphrase");
+        env.put("PULUMI_SKIP_UPDATE_CHECK", "true");
+        env.put("PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION", "true");
+        for (String k : List.of("AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")) env.put(k, TestBed.get(k));
+    }
+
+    /** A new work folder with the example copied in and a stack configured for the test bed. */
+    public static Cli init(String example, String replicationUser) throws Exception {
+        Path work = Files.createTempDirectory("rdsrepl-e2e");
+        Cli c = new Cli(work);
+        c.run(TestBed.root(), List.of(TestBed.root().resolve("examples/stack-init.sh").toString(),
+                TestBed.root().resolve(example).toString(), work.toString()), Map.of("REPLICATION_USER", replicationUser)).ok();
+        return c;
+    }
+
+    public Cli env(String k, String v) {
+        env.put(k, v);
+        return this;
+    }
+
+    public Result pulumi(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(TestBed.get("PULUMI"));
+        cmd.addAll(List.of(args));
+        return run(prog, cmd, Map.of());
+    }
+
+    public Result run(Path dir, List<String> cmd, Map<String, String> extra) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        pb.environment().putAll(extra);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(600, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + cmd);
+        }
+        String s = new String(out);
+        transcript.append("$ ").append(String.join(" ", cmd)).append('\n').append(s).append('\n');
+        return new Result(p.exitValue(), s);
+    }
+
+    /** Everything every command printed so far (for secret checks). */
+    public String transcript() {
+        return transcript.toString();
+    }
+
+    /** A config value; not recorded in the transcript (it may be a secret the tests look for). */
+    public String config(String key) throws Exception {
+        int mark = transcript.length();
+        String v = pulumi("config", "get", key).ok().out().trim();
+        transcript.setLength(mark);
+        return v;
+    }
+}
