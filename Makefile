@@ -33,6 +33,9 @@ install: provider
 pulumi:
 	testbed/build-pulumi.sh
 
+sdk: pulumi
+	scripts/gen-sdk.sh
+
 testbed-up:
 	testbed/testbed.sh up
 
@@ -46,7 +49,8 @@ test-unit: java-check
 # the test bed. Surefire/failsafe print their summaries.
 test: java-check testbed-up
 	$(MAKE) install
-	mvn -B -e verify
+	$(MVN) -DskipTests -pl sdk/java -am install
+	mvn -B -e -ntp verify
 
 demo: testbed-up install
 	examples/demo.sh

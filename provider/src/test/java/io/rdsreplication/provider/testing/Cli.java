@@ -13,7 +13,10 @@ import java.util.concurrent.TimeUnit;
 public final class Cli {
     public record Result(int code, String out) {
         public Result ok() {
-            if (code != 0) throw new AssertionError("pulumi exited " + code + ":\n" + out);
+            if (code != 0) {
+                String tail = out.length() > 4000 ? "…" + out.substring(out.length() - 4000) : out;
+                throw new AssertionError("exited " + code + ":\n" + tail);
+            }
             return this;
         }
     }

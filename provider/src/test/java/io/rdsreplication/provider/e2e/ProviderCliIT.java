@@ -1,0 +1,155 @@
+package io.rdsreplication.provider.e2e;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rdsreplication.provider.testing.Cli;
+import io.rdsreplication.provider.testing.ProviderProcess;
+import io.rdsreplication.provider.testing.TestBed;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The plugin as the pulumi CLI sees it: schema, previews, installation from the tarball, the launcher. */
+@Tag("e2e")
+class ProviderCliIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void getSchemaOfTheInstalledPluginEqualsSchemaJson() throws Exception {
+        Cli cli = new Cli(Files.createTempDirectory("rdsrepl-schema"));
+        var r = cli.run(cli.work, List.of(TestBed.get("PULUMI"), "package", "get-schema",
+                ProviderProcess.pluginDir().resolve("pulumi-resource-rdsreplication").toString()), Map.of()).ok();
+        var ours = JSON.readTree(TestBed.root().resolve("schema.json").toFile());
+        var served = JSON.readTree(r.out());
+        // the CLI re-serialises the schema (key order, defaults): compare what matters, entry by entry
+        assertEquals(ours.path("name"), served.path("name"));
+        assertEquals(ours.path("version"), served.path("version"));
+        for (String section : List.of("resources", "functions", "types")) {
+            assertEquals(names(ours.path(section)), names(served.path(section)), section);
+        }
+        ours.path("resources").fields().forEachRemaining(e -> {
+            var theirs = served.path("resources").path(e.getKey());
+            assertEquals(names(e.getValue().path("inputProperties")), names(theirs.path("inputProperties")), e.getKey());
+            assertEquals(names(e.getValue().path("properties")), names(theirs.path("properties")), e.getKey());
+            e.getValue().path("properties").fields().forEachRemaining(prop -> {
+                assertEquals(prop.getValue().path("secret").asBoolean(), theirs.path("properties").path(prop.getKey()).path("secret").asBoolean(),
+                        e.getKey() + "." + prop.getKey() + " secret");
+                assertEquals(prop.getValue().path("description"), theirs.path("properties").path(prop.getKey()).path("description"));
+            });
+        });
+    }
+
+    @Test
+    void previewShowsUnknownOutputsAndTouchesNothing() throws Exception {
+        String user = TestBed.unique("prev");
+        Cli cli = Cli.init("examples/yaml", user);
+        var r = cli.pulumi("preview", "--diff").ok();
+        assertTrue(r.out().contains("5 to create"), r.out());
+        assertTrue(r.out().contains("output<string>") || r.out().contains("[unknown]"), r.out());
+        try (var c = TestBed.sourceRoot()) {
+            assertTrue(TestBed.query(c, "SELECT 1 FROM mysql.user WHERE User = '" + user + "'").isEmpty());
+        }
+    }
+
+    @Test
+    void installsFromTheDistTarballIntoAnEmptyPulumiHome() throws Exception {
+        Path work = Files.createTempDirectory("rdsrepl-dist");
+        Cli cli = Cli.init("examples/yaml", TestBed.unique("dist"));
+        var tar = cli.run(TestBed.root(), List.of(TestBed.root().resolve("scripts/dist.sh").toString(), "0.1.0",
+                System.getProperty("provider.jar")), Map.of()).ok();
+        String tarball = tar.out().trim().lines().reduce((a, b) -> b).orElseThrow();
+        Path home = work.resolve("pulumi-home");
+        Map<String, String> env = Map.of("PULUMI_HOME", home.toString(),
+                "PATH", TestBed.root().resolve(".bin") + ":" + System.getenv("PATH"), "PULUMI_IGNORE_AMBIENT_PLUGINS", "true");
+        cli.run(work, List.of(TestBed.get("PULUMI"), "plugin", "install", "resource", "rdsreplication", "0.1.0", "--file", tarball), env).ok();
+        assertTrue(Files.isExecutable(home.resolve("plugins/resource-rdsreplication-v0.1.0/pulumi-resource-rdsreplication")));
+        // no plugins: path and no plugin on PATH: the engine must find it in PULUMI_HOME's plugin cache
+        var r = cli.run(cli.prog, List.of(TestBed.get("PULUMI"), "preview", "--stack", "dev"), env).ok();
+        assertTrue(r.out().contains("5 to create"), r.out());
+        assertTrue(!r.out().contains("from $PATH"), "the plugin came from the plugin cache, not PATH: " + r.out());
+    }
+
+    @Test
+    void launcherExplainsAMissingOrOldJava() throws Exception {
+        Path launcher = ProviderProcess.pluginDir().resolve("pulumi-resource-rdsreplication");
+        ProcessBuilder none = new ProcessBuilder(launcher.toString()).redirectErrorStream(true);
+        none.environment().remove("JAVA_HOME");
+        Path bin = Files.createTempDirectory("nojava");
+        for (String tool : List.of("bash", "env", "dirname", "readlink", "sed", "head")) {
+            Files.createSymbolicLink(bin.resolve(tool), Path.of("/usr/bin", tool).toRealPath());
+        }
+        none.environment().put("PATH", bin.toString());
+        Process p = none.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue());
+        assertTrue(out.contains("no Java runtime found"), out);
+
+        Path fake = Files.createTempDirectory("oldjava");
+        Files.createDirectories(fake.resolve("bin"));
+        Path java = fake.resolve("bin/java");
+        Files.writeString(java, "#!/bin/sh\necho '    java.specification.version = 11' >&2\n");
+        java.toFile().setExecutable(true);
+        ProcessBuilder old = new ProcessBuilder(launcher.toString()).redirectErrorStream(true);
+        old.environment().put("JAVA_HOME", fake.toString());
+        Process q = old.start();
+        String out2 = new String(q.getInputStream().readAllBytes());
+        assertTrue(q.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(1, q.exitValue());
+        assertTrue(out2.contains("Java 17 or newer is required"), out2);
+    }
+
+    @Test
+    void pluginExitsWhenTheEngineGoesAway() throws Exception {
+        int port;
+        ProviderProcess p;
+        try (ServerSocket engine = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            port = engine.getLocalPort();
+            p = ProviderProcess.start(Map.of(), "127.0.0.1:" + port);
+            assertTrue(p.isAlive());
+        }
+        long end = System.nanoTime() + 30_000_000_000L;
+        while (p.isAlive() && System.nanoTime() < end) Thread.sleep(200);
+        assertTrue(!p.isAlive(), "the plugin exited after the engine went away");
+        p.close();
+    }
+
+    @Test
+    void committedSdkMatchesSchemaJson() throws Exception {
+        Path out = Files.createTempDirectory("sdkcheck");
+        Cli cli = new Cli(out);
+        cli.run(TestBed.root(), List.of(TestBed.root().resolve("scripts/gen-sdk.sh").toString(), out.toString()), Map.of()).ok();
+        Path committed = TestBed.root().resolve("sdk/java/src");
+        Path fresh = out.resolve("src");
+        List<Path> a = files(committed);
+        List<Path> b = files(fresh);
+        assertEquals(a.stream().map(committed::relativize).toList(), b.stream().map(fresh::relativize).toList(),
+                "sdk/java is stale: run `make sdk`");
+        for (Path f : a) {
+            assertEquals(Files.readString(f), Files.readString(fresh.resolve(committed.relativize(f))),
+                    "sdk/java is stale (" + committed.relativize(f) + "): run `make sdk`");
+        }
+    }
+
+    static java.util.Set<String> names(com.fasterxml.jackson.databind.JsonNode n) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        n.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    static List<Path> files(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+}
