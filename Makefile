@@ -28,6 +28,7 @@ install: provider
 	cp $(JAR) $(PROVIDER_DIR)/pulumi-resource-rdsreplication.jar
 	cp provider/bin/pulumi-resource-rdsreplication $(PROVIDER_DIR)/
 	chmod +x $(PROVIDER_DIR)/pulumi-resource-rdsreplication
+	scripts/cds.sh $(PROVIDER_DIR)
 	@echo "installed the plugin into $(PROVIDER_DIR)"
 
 pulumi:

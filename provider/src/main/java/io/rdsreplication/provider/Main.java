@@ -51,6 +51,11 @@ public final class Main {
                 .build().start();
         stdout.println(server.getPort());
         stdout.flush();
+        if ("1".equals(System.getenv("RDSREPLICATION_EXIT_AFTER_START"))) {
+            // class-data-sharing training run (scripts/cds.sh): the classes loaded so far go into the archive
+            server.shutdownNow();
+            System.exit(0);
+        }
         Logger.getLogger("rdsreplication").fine("listening on 127.0.0.1:" + server.getPort() + ", engine " + engine);
         if (engine != null) watchEngine(engine, server);
         Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow));

@@ -19,11 +19,19 @@ import java.util.TreeMap;
 public final class Registry {
     private final Map<String, Resource> resources = new TreeMap<>();
     private final Map<String, Function> functions = new TreeMap<>();
-    private final Map<String, Set<String>> secretKeys = new HashMap<>();
+    private final byte[] schema;
+    private Map<String, Set<String>> secretKeys;
 
     public Registry(byte[] schema, Collection<Resource> rs, Collection<Function> fs) {
         for (Resource r : rs) resources.put(r.token(), r);
         for (Function f : fs) functions.put(f.token(), f);
+        this.schema = schema;
+    }
+
+    /** Secret properties per resource token, read from the schema on first use (keeps the plugin's start short). */
+    private synchronized Map<String, Set<String>> secretKeyMap() {
+        if (secretKeys != null) return secretKeys;
+        Map<String, Set<String>> out = new HashMap<>();
         try {
             JsonNode root = new ObjectMapper().readTree(schema);
             JsonNode res = root.path("resources");
@@ -35,11 +43,13 @@ public final class Registry {
                         if (e.getValue().path("secret").asBoolean(false)) keys.add(e.getKey());
                     });
                 }
-                secretKeys.put(tok, keys);
+                out.put(tok, keys);
             }
         } catch (IOException e) {
             throw new IllegalStateException("schema.json is not valid JSON", e);
         }
+        secretKeys = out;
+        return out;
     }
 
     public Resource resource(String token) {
@@ -59,6 +69,6 @@ public final class Registry {
     }
 
     public Set<String> secretKeys(String token) {
-        return secretKeys.getOrDefault(token, Set.of());
+        return secretKeyMap().getOrDefault(token, Set.of());
     }
 }
