@@ -54,6 +54,11 @@ public final class Session implements AutoCloseable {
 
     /** Opens a connection; {@code role} ("source", "replica") names it in error messages. */
     public static Session open(ConnectionSpec spec, String role) {
+        return open(spec, role, Map.of());
+    }
+
+    /** As {@link #open(ConnectionSpec, String)}, with extra driver properties (e.g. batching for bulk copies). */
+    public static Session open(ConnectionSpec spec, String role, Map<String, String> extra) {
         Properties props = new Properties();
         props.setProperty("user", spec.username());
         props.setProperty("password", spec.passwordValue());
@@ -73,6 +78,10 @@ public final class Session implements AutoCloseable {
         props.setProperty("autoReconnect", "false");
         props.setProperty("maxAllowedPacket", Integer.toString(64 * 1024 * 1024));
         props.setProperty("cacheDefaultTimeZone", "false");
+        props.setProperty("tinyInt1isBit", "false");
+        props.setProperty("transformedBitIsBoolean", "false");
+        props.setProperty("yearIsDateType", "false");
+        props.putAll(extra);
         Path ts = null;
         try {
             if (spec.caCert() != null && !spec.caCert().isBlank()) {
@@ -174,6 +183,16 @@ public final class Session implements AutoCloseable {
         try (PreparedStatement ps = prepare(sql, params)) {
             ps.execute();
             drain(ps);
+        } catch (SQLException e) {
+            throw fail(e, sql);
+        }
+    }
+
+    /** A statement sent as it is, not prepared (DDL copied from another server may contain '?'). */
+    public void executeRaw(String sql) {
+        try (Statement st = conn.createStatement()) {
+            st.execute(sql);
+            drain(st);
         } catch (SQLException e) {
             throw fail(e, sql);
         }

@@ -7,6 +7,7 @@ import io.rdsreplication.provider.resources.functions.Functions;
 import io.rdsreplication.provider.resources.replicationstart.ReplicationStartResource;
 import io.rdsreplication.provider.resources.replicationuser.ReplicationUserResource;
 import io.rdsreplication.provider.resources.securitygroupingress.SecurityGroupIngressResource;
+import io.rdsreplication.provider.resources.sourcesnapshot.SourceSnapshotResource;
 
 import java.util.List;
 
@@ -17,7 +18,7 @@ public final class Catalog {
 
     public static List<Resource> resources() {
         return List.of(new ReplicationUserResource(), new SecurityGroupIngressResource(), new ExternalMasterResource(),
-                new ReplicationStartResource());
+                new ReplicationStartResource(), new SourceSnapshotResource());
     }
 
     public static List<Function> functions() {
