@@ -17,11 +17,12 @@ log() { printf 'testbed: %s\n' "$*" >&2; }
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 ensure_packages() {
-  if ! command -v mariadbd >/dev/null || ! command -v mariadb-install-db >/dev/null || ! command -v mariadb >/dev/null; then
+  if ! command -v mariadbd >/dev/null || ! command -v mariadb-install-db >/dev/null || ! command -v mariadb >/dev/null \
+     || ! command -v openssl >/dev/null; then
     log "installing mariadb-server and mariadb-client from Debian's packages"
     local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends mariadb-server mariadb-client >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends mariadb-server mariadb-client openssl >/dev/null
   fi
 }
 
@@ -62,6 +63,22 @@ start_mariadb() { # name port server_id extra args...
     sleep 0.1
   done
   log "$name did not start; last lines of $d/error.log:"; tail -20 "$d/error.log" >&2; return 1
+}
+
+# A CA and a server certificate for 127.0.0.1, so the source speaks TLS (tests of tls: verifyCa/verifyIdentity).
+make_tls() {
+  local d=$TB/tls
+  [ -s "$d/server-key.pem" ] && return 0
+  mkdir -p "$d"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=rdsreplication test CA" \
+    -keyout "$d/ca-key.pem" -out "$d/ca.pem" >/dev/null 2>&1
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$d/server-key.pem" -out "$d/server.csr" >/dev/null 2>&1
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' > "$d/ext.cnf"
+  openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca-key.pem" -CAcreateserial -days 3650 \
+    -extfile "$d/ext.cnf" -out "$d/server-cert.pem" >/dev/null 2>&1
+  # a second CA that signed nothing here: verification against it must fail
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=unrelated CA" \
+    -keyout "$d/other-ca-key.pem" -out "$d/other-ca.pem" >/dev/null 2>&1
 }
 
 setup_source() {
@@ -156,6 +173,8 @@ PROVIDER_DIR=$ROOT/.bin/provider
 SOURCE_SOCKET=$(sock source)
 REPLICA_SOCKET=$(sock replica)
 MOTO_PID_FILE=$TB/moto/moto.pid
+SOURCE_TLS_CA=$TB/tls/ca.pem
+OTHER_TLS_CA=$TB/tls/other-ca.pem
 ENV
   chmod 600 "$TB/env.tmp"; mv "$TB/env.tmp" "$TB/env"
 }
@@ -175,7 +194,9 @@ case "${1:-up}" in
   up)
     mkdir -p "$TB"
     ensure_packages
-    start_mariadb source "$SOURCE_PORT" 1
+    make_tls
+    start_mariadb source "$SOURCE_PORT" 1 --ssl-ca="$TB/tls/ca.pem" --ssl-cert="$TB/tls/server-cert.pem" \
+      --ssl-key="$TB/tls/server-key.pem"
     start_mariadb replica "$REPLICA_PORT" 2 --read-only=0 --performance-schema=ON
     setup_source
     setup_replica
