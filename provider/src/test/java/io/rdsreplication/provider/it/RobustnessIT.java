@@ -106,6 +106,16 @@ class RobustnessIT {
         v.add(List.of());
         v.add(Map.of("nested", "object"));
         v.add(new Secret("\0secret"));
+        for (String x : List.of("%", "_", "'", "\"", "`", "\\", " ", "\t", "\u202e", "NULL", "null", "%s%n%x",
+                "${jndi:ldap://127.0.0.1/x}", "1; DROP TABLE t", "mysql-bin.000001'--", "../../etc/passwd", "0.0.0.0/0 ",
+                "::1", "sg-' OR 1=1", "10.0.0.1/32; rm -rf /")) {
+            v.add(x);
+        }
+        v.add(2147483648.0);
+        v.add(-2147483649.0);
+        v.add(9.9e15);
+        v.add(-0.0);
+        v.add(Double.POSITIVE_INFINITY);
         return v;
     }
 
@@ -176,6 +186,7 @@ class RobustnessIT {
                 }
                 // the functions refuse bad arguments the same way
                 for (Object bad : hostileValues()) {
+                    if (bad instanceof String str && str.matches("[A-Za-z][A-Za-z0-9-]{0,62}")) continue; // a valid identifier
                     total++;
                     var r = p.invoke("rdsreplication:index:getInstanceEndpoint", Map.of("dbInstanceIdentifier", bad));
                     if (r.getFailuresCount() > 0) {
