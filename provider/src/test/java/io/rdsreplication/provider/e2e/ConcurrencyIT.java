@@ -43,11 +43,11 @@ class ConcurrencyIT {
                 .endpointOverride(URI.create(TestBed.get("AWS_ENDPOINT_URL"))).httpClient(UrlConnectionHttpClient.create()).build()) {
             try {
                 var up = cli.pulumi("up", "--yes", "--skip-preview", "--parallel", "16").ok();
-                assertTrue(up.out().contains("70 created"), up.out());
+                assertTrue(up.out().contains("71 created"), up.out());
                 assertEquals(50, accounts(prefix));
                 assertEquals(20, rules(ec2, cidrPrefix));
                 var again = cli.pulumi("up", "--yes", "--parallel", "16", "--expect-no-changes").ok();
-                assertTrue(again.out().contains("70 unchanged"), again.out());
+                assertTrue(again.out().contains("71 unchanged"), again.out());
                 assertEquals(50, accounts(prefix));
                 assertEquals(20, rules(ec2, cidrPrefix));
             } finally {
