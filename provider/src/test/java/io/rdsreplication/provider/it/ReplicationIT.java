@@ -240,6 +240,29 @@ class ReplicationIT {
         assertTrue(TestBed.replicaStatus().isEmpty() || TestBed.replicaStatus().get("Master_Host").isEmpty());
     }
 
+    @Test
+    void startUntilAPositionOnMysql() throws Exception {
+        try (ProviderProcess my = ProviderProcess.start(Map.of("RDSREPLICATION_ASSUME_ENGINE", "mysql:8.0.36")).configureTestBed()) {
+            Created em = create(my, EM, emInputs());
+            sourceExec("CREATE DATABASE IF NOT EXISTS " + db, "CREATE TABLE IF NOT EXISTS " + db + ".u (id INT PRIMARY KEY)",
+                    "INSERT INTO " + db + ".u VALUES (1)");
+            String[] stopAt = TestBed.sourcePosition();
+            sourceExec("INSERT INTO " + db + ".u VALUES (2)");
+            Created rs = create(my, RS, Map.of("externalMasterId", em.id(), "untilBinlogFile", stopAt[0],
+                    "untilBinlogPosition", Double.parseDouble(stopAt[1]), "timeoutSeconds", 30.0));
+            assertEquals(true, rs.state().get("ioRunning"));
+            assertEquals("1", TestBed.waitForReplica("SELECT COUNT(*) FROM " + db + ".u", "1", 20), "stopped before row 2");
+            Thread.sleep(500);
+            assertEquals("1", TestBed.waitForReplica("SELECT COUNT(*) FROM " + db + ".u", "1", 1));
+            assertEquals("No", TestBed.replicaStatus().get("Slave_SQL_Running"));
+            // a stopped SQL thread is what was asked for: no drift
+            var read = ProviderProcess.decode(my.read(RS, rs.id(), rs.state(), rs.inputs()).getProperties());
+            assertEquals(Provider.DiffResponse.DiffChanges.DIFF_NONE, my.diff(RS, rs.id(), read, rs.inputs()).getChanges());
+            my.delete(RS, rs.id(), rs.state());
+            my.delete(EM, em.id(), em.state());
+        }
+    }
+
     static String startFailure(Map<String, Object> emNews) throws Exception {
         Created em = create(p, EM, emNews);
         try {

@@ -145,6 +145,10 @@ public final class ReplicationStartResource implements Resource {
                 continue;
             }
             runningSince = 0;
+            if (until && st.ioRunning() && !st.sqlRunning() && st.lastSqlErrno() == 0 && st.lastIoErrno() == 0
+                    && System.nanoTime() > settle) {
+                break; // the SQL thread stopped where it was told to
+            }
             boolean failed = st.lastIoErrno() != 0 || st.lastSqlErrno() != 0 || !st.sqlRunning() && !until
                     && System.nanoTime() > settle;
             if (failed || System.nanoTime() > deadline) {
