@@ -76,6 +76,17 @@ public final class Cli {
         return new Result(p.exitValue(), s);
     }
 
+    /** Starts pulumi without waiting (for fault injection); its output goes to {@code log}. */
+    public Process spawn(Path log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(TestBed.get("PULUMI"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(prog.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
     /** Everything every command printed so far (for secret checks). */
     public String transcript() {
         return transcript.toString();

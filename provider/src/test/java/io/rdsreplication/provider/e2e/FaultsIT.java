@@ -1,0 +1,134 @@
+package io.rdsreplication.provider.e2e;
+
+import io.rdsreplication.provider.testing.Cli;
+import io.rdsreplication.provider.testing.TestBed;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Faults injected for real during `pulumi up`; afterwards refresh + up converge with nothing duplicated or orphaned. */
+@Tag("e2e")
+class FaultsIT {
+    static Ec2Client ec2;
+
+    @BeforeAll
+    static void init() {
+        ec2 = Ec2Client.builder().region(Region.of(TestBed.get("AWS_REGION")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .endpointOverride(URI.create(TestBed.get("AWS_ENDPOINT_URL"))).httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    @AfterAll
+    static void done() throws Exception {
+        ec2.close();
+        TestBed.resetReplica();
+    }
+
+    static int accounts(String user) throws Exception {
+        try (Connection c = TestBed.sourceRoot()) {
+            return TestBed.query(c, "SELECT 1 FROM mysql.user WHERE User = '" + user + "'").size();
+        }
+    }
+
+    static int rules(String cidr) {
+        return (int) ec2.describeSecurityGroupRules(b -> b.filters(f -> f.name("group-id").values(TestBed.get("SECURITY_GROUP_ID"))))
+                .securityGroupRules().stream().filter(r -> cidr.equals(r.cidrIpv4()) && !r.isEgress()).count();
+    }
+
+    /** Starts what the test bed lacks again (the servers keep their data). */
+    static void testbedUp() throws Exception {
+        Process p = new ProcessBuilder(TestBed.root().resolve("testbed/testbed.sh").toString(), "up").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+    }
+
+    static void killByPidFile(String pidFile) throws Exception {
+        long pid = Long.parseLong(Files.readString(Path.of(pidFile)).trim());
+        ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
+        h.destroyForcibly();
+        h.onExit().get();
+    }
+
+    static void converged(Cli cli, String user) throws Exception {
+        cli.pulumi("refresh", "--yes", "--skip-preview").ok();
+        cli.pulumi("up", "--yes", "--skip-preview").ok();
+        cli.pulumi("preview", "--expect-no-changes").ok();
+        assertEquals(1, accounts(user), "exactly one replication account");
+        assertEquals(1, rules("127.0.0.1/32"), "exactly one rule for the source");
+        var st = TestBed.replicaStatus();
+        assertEquals("Yes", st.get("Slave_IO_Running"));
+        assertEquals("Yes", st.get("Slave_SQL_Running"));
+        assertEquals(user, st.get("Master_User"));
+    }
+
+    @Test
+    void replicaKilledBetweenExternalMasterAndReplicationStart() throws Exception {
+        TestBed.resetReplica();
+        String user = TestBed.unique("fault");
+        Cli cli = Cli.init("examples/yaml", user);
+        try {
+            String urn = "urn:pulumi:dev::rdsreplication-yaml::rdsreplication:index:";
+            cli.pulumi("up", "--yes", "--skip-preview", "--target", urn + "ExternalMaster::externalMaster",
+                    "--target", urn + "ReplicationUser::replUser", "--target", urn + "SecurityGroupIngress::ingress").ok();
+            killByPidFile(TestBed.root().resolve(".testbed/replica/mysqld.pid").toString());
+            var failed = cli.pulumi("up", "--yes", "--skip-preview");
+            assertNotEquals(0, failed.code());
+            assertTrue(failed.out().contains("cannot connect to the replica"), failed.out());
+            testbedUp();
+            converged(cli, user);
+        } finally {
+            testbedUp();
+            cli.pulumi("destroy", "--yes");
+        }
+        assertEquals(0, accounts(user));
+        assertEquals(0, rules("127.0.0.1/32"));
+    }
+
+    @Test
+    void providerKilledMidUpdate() throws Exception {
+        TestBed.resetReplica();
+        String user = TestBed.unique("kill");
+        Cli cli = Cli.init("examples/yaml", user);
+        try {
+            // SIGKILL the plugin that our pulumi process started, 1.5 s after it appears (mid-update)
+            Path log = Files.createTempFile("killed-up", ".log");
+            Process up = cli.spawn(log, "up", "--yes", "--skip-preview");
+            long end = System.nanoTime() + 60_000_000_000L;
+            ProcessHandle plugin = null;
+            while (plugin == null && up.isAlive() && System.nanoTime() < end) {
+                plugin = up.descendants().filter(h -> h.info().commandLine().orElse("").contains("pulumi-resource-rdsreplication.jar"))
+                        .findFirst().orElse(null);
+                Thread.sleep(20);
+            }
+            assertTrue(plugin != null, "the plugin started");
+            Thread.sleep(1500);
+            boolean killed = plugin.destroyForcibly();
+            int code = up.waitFor();
+            System.out.println("up with the provider killed (" + killed + ") exited " + code);
+            String out = Files.readString(log);
+            assertTrue(code != 0 || out.contains("exited prematurely"), "the update saw the provider die: " + out);
+            converged(cli, user);
+        } finally {
+            cli.pulumi("destroy", "--yes");
+        }
+        assertEquals(0, accounts(user));
+        assertEquals(0, rules("127.0.0.1/32"));
+    }
+}
