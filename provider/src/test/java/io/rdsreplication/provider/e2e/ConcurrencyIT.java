@@ -4,10 +4,6 @@ import io.rdsreplication.provider.testing.Cli;
 import io.rdsreplication.provider.testing.TestBed;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 import java.net.URI;
@@ -38,9 +34,7 @@ class ConcurrencyIT {
         Cli cli = Cli.init("examples/yaml", prefix);
         Files.writeString(cli.prog.resolve("Pulumi.yaml"), yaml.toString());
         String cidrPrefix = "192.0." + octet + ".";
-        try (Ec2Client ec2 = Ec2Client.builder().region(Region.of(TestBed.get("AWS_REGION")))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .endpointOverride(URI.create(TestBed.get("AWS_ENDPOINT_URL"))).httpClient(UrlConnectionHttpClient.create()).build()) {
+        try (Ec2Client ec2 = TestBed.ec2()) {
             try {
                 var up = cli.pulumi("up", "--yes", "--skip-preview", "--parallel", "16").ok();
                 assertTrue(up.out().contains("71 created"), up.out());

@@ -6,10 +6,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 import java.net.URI;
@@ -30,9 +26,7 @@ class FaultsIT {
 
     @BeforeAll
     static void init() {
-        ec2 = Ec2Client.builder().region(Region.of(TestBed.get("AWS_REGION")))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .endpointOverride(URI.create(TestBed.get("AWS_ENDPOINT_URL"))).httpClient(UrlConnectionHttpClient.create()).build();
+        ec2 = TestBed.ec2();
     }
 
     @AfterAll

@@ -9,10 +9,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 import java.net.URI;
@@ -44,9 +40,7 @@ class YamlExampleIT {
         user = TestBed.unique("e2e");
         db = TestBed.unique("e2edb");
         cli = Cli.init("examples/yaml", user);
-        ec2 = Ec2Client.builder().region(Region.of(TestBed.get("AWS_REGION")))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .endpointOverride(URI.create(TestBed.get("AWS_ENDPOINT_URL"))).httpClient(UrlConnectionHttpClient.create()).build();
+        ec2 = TestBed.ec2();
     }
 
     @AfterAll

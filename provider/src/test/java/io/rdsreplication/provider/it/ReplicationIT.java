@@ -11,13 +11,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import pulumirpc.Provider;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.rds.RdsClient;
 
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.LinkedHashMap;
@@ -332,9 +327,7 @@ class ReplicationIT {
     @Test
     void preflightRefusesAnInstanceWithoutAutomatedBackups() throws Exception {
         String id = TestBed.unique("nobackup");
-        try (RdsClient rds = RdsClient.builder().region(Region.of(TestBed.get("AWS_REGION")))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .endpointOverride(URI.create(TestBed.get("AWS_ENDPOINT_URL"))).httpClient(UrlConnectionHttpClient.create()).build()) {
+        try (RdsClient rds = TestBed.rds()) {
             rds.createDBInstance(b -> b.dbInstanceIdentifier(id).dbInstanceClass("db.t3.micro").engine("mariadb")
                     .engineVersion("10.11.9").masterUsername("admin").masterUserPassword("unused-pw").allocatedStorage(20)
                     .backupRetentionPeriod(0));

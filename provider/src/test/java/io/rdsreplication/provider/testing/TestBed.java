@@ -142,6 +142,26 @@ public final class TestBed {
         return last;
     }
 
+    /** An EC2 client for moto (the caller closes it). */
+    public static software.amazon.awssdk.services.ec2.Ec2Client ec2() {
+        return software.amazon.awssdk.services.ec2.Ec2Client.builder()
+                .region(software.amazon.awssdk.regions.Region.of(get("AWS_REGION")))
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("testing", "testing")))
+                .endpointOverride(java.net.URI.create(get("AWS_ENDPOINT_URL")))
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build();
+    }
+
+    /** An RDS client for moto (the caller closes it). */
+    public static software.amazon.awssdk.services.rds.RdsClient rds() {
+        return software.amazon.awssdk.services.rds.RdsClient.builder()
+                .region(software.amazon.awssdk.regions.Region.of(get("AWS_REGION")))
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("testing", "testing")))
+                .endpointOverride(java.net.URI.create(get("AWS_ENDPOINT_URL")))
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build();
+    }
+
     public static String unique(String prefix) {
         return prefix + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
     }
