@@ -96,6 +96,26 @@ class FaultsIT {
     }
 
     @Test
+    void sourceDownDuringUpThenBack() throws Exception {
+        TestBed.resetReplica();
+        String user = TestBed.unique("srcdown");
+        Cli cli = Cli.init("examples/yaml", user);
+        try {
+            killByPidFile(TestBed.root().resolve(".testbed/source/mysqld.pid").toString());
+            var failed = cli.pulumi("up", "--yes", "--skip-preview");
+            assertNotEquals(0, failed.code());
+            assertTrue(failed.out().contains("cannot connect to the source"), failed.out());
+            testbedUp();
+            converged(cli, user);
+        } finally {
+            testbedUp();
+            cli.pulumi("destroy", "--yes");
+        }
+        assertEquals(0, accounts(user));
+        assertEquals(0, rules("127.0.0.1/32"));
+    }
+
+    @Test
     void providerKilledMidUpdate() throws Exception {
         TestBed.resetReplica();
         String user = TestBed.unique("kill");
@@ -112,6 +132,10 @@ class FaultsIT {
                 Thread.sleep(20);
             }
             assertTrue(plugin != null, "the plugin started");
+            // what `ps` shows of the plugin: no password on its command line
+            String cmdline = plugin.info().commandLine().orElse("");
+            assertTrue(!cmdline.contains(TestBed.get("SOURCE_ROOT_PASSWORD")) && !cmdline.contains(TestBed.get("REPLICA_ADMIN_PASSWORD"))
+                    && !cmdline.contains(cli.config("replicationPassword")), "a password on the plugin's command line");
             Thread.sleep(1500);
             boolean killed = plugin.destroyForcibly();
             int code = up.waitFor();
