@@ -5,6 +5,7 @@ package io.rdsreplication;
 
 import com.pulumi.core.internal.Codegen;
 import io.rdsreplication.inputs.ProviderConnection;
+import java.lang.Integer;
 import java.lang.String;
 import java.util.Optional;
 
@@ -17,6 +18,13 @@ public final class Config {
  */
     public Optional<String> awsEndpointUrl() {
         return Codegen.stringProp("awsEndpointUrl").config(config).get();
+    }
+/**
+ * Upper bound, in seconds, on each EC2/RDS API call including retries (default 120); each attempt gets a third of it. Lower it in CI to fail fast when the API does not answer.
+ * 
+ */
+    public Optional<Integer> awsTimeoutSeconds() {
+        return Codegen.integerProp("awsTimeoutSeconds").config(config).get();
     }
 /**
  * Named AWS profile from the shared credentials and config files.

@@ -6,6 +6,7 @@ package io.rdsreplication;
 import com.pulumi.core.Output;
 import com.pulumi.core.annotations.Import;
 import io.rdsreplication.inputs.ConnectionArgs;
+import java.lang.Integer;
 import java.lang.String;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,6 +30,21 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
      */
     public Optional<Output<String>> awsEndpointUrl() {
         return Optional.ofNullable(this.awsEndpointUrl);
+    }
+
+    /**
+     * Upper bound, in seconds, on each EC2/RDS API call including retries (default 120); each attempt gets a third of it. Lower it in CI to fail fast when the API does not answer.
+     * 
+     */
+    @Import(name="awsTimeoutSeconds", json=true)
+    private @Nullable Output<Integer> awsTimeoutSeconds;
+
+    /**
+     * @return Upper bound, in seconds, on each EC2/RDS API call including retries (default 120); each attempt gets a third of it. Lower it in CI to fail fast when the API does not answer.
+     * 
+     */
+    public Optional<Output<Integer>> awsTimeoutSeconds() {
+        return Optional.ofNullable(this.awsTimeoutSeconds);
     }
 
     /**
@@ -95,6 +111,7 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
 
     private ProviderArgs(ProviderArgs $) {
         this.awsEndpointUrl = $.awsEndpointUrl;
+        this.awsTimeoutSeconds = $.awsTimeoutSeconds;
         this.profile = $.profile;
         this.region = $.region;
         this.replica = $.replica;
@@ -138,6 +155,27 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
          */
         public Builder awsEndpointUrl(String awsEndpointUrl) {
             return awsEndpointUrl(Output.of(awsEndpointUrl));
+        }
+
+        /**
+         * @param awsTimeoutSeconds Upper bound, in seconds, on each EC2/RDS API call including retries (default 120); each attempt gets a third of it. Lower it in CI to fail fast when the API does not answer.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder awsTimeoutSeconds(@Nullable Output<Integer> awsTimeoutSeconds) {
+            $.awsTimeoutSeconds = awsTimeoutSeconds;
+            return this;
+        }
+
+        /**
+         * @param awsTimeoutSeconds Upper bound, in seconds, on each EC2/RDS API call including retries (default 120); each attempt gets a third of it. Lower it in CI to fail fast when the API does not answer.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder awsTimeoutSeconds(Integer awsTimeoutSeconds) {
+            return awsTimeoutSeconds(Output.of(awsTimeoutSeconds));
         }
 
         /**

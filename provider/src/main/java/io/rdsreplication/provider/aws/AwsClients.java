@@ -22,13 +22,19 @@ public final class AwsClients implements AutoCloseable {
     private final String region;
     private final String profile;
     private final String endpoint;
+    private final Duration timeout;
     private Ec2Client ec2;
     private RdsClient rds;
 
     public AwsClients(String region, String profile, String endpoint) {
+        this(region, profile, endpoint, null);
+    }
+
+    public AwsClients(String region, String profile, String endpoint, Integer timeoutSeconds) {
         this.region = region;
         this.profile = profile;
         this.endpoint = endpoint;
+        this.timeout = Duration.ofSeconds(timeoutSeconds == null || timeoutSeconds < 1 ? 120 : timeoutSeconds);
     }
 
     public synchronized Ec2Client ec2() {
@@ -49,14 +55,18 @@ public final class AwsClients implements AutoCloseable {
         return rds;
     }
 
-    private static software.amazon.awssdk.http.SdkHttpClient http() {
-        return UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(10))
-                .socketTimeout(Duration.ofSeconds(30)).build();
+    private software.amazon.awssdk.http.SdkHttpClient http() {
+        Duration attempt = timeout.dividedBy(3);
+        return UrlConnectionHttpClient.builder().connectionTimeout(min(Duration.ofSeconds(10), attempt))
+                .socketTimeout(attempt).build();
     }
 
-    private static ClientOverrideConfiguration overrides() {
-        return ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofSeconds(120))
-                .apiCallAttemptTimeout(Duration.ofSeconds(40)).build();
+    private ClientOverrideConfiguration overrides() {
+        return ClientOverrideConfiguration.builder().apiCallTimeout(timeout).apiCallAttemptTimeout(timeout.dividedBy(3)).build();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private void configure(software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<?, ?> b) {

@@ -35,6 +35,12 @@ public final class AwsErrors {
             return new ProviderException.Precondition(what + " failed: no AWS credentials found; set AWS_ACCESS_KEY_ID and "
                     + "AWS_SECRET_ACCESS_KEY (or AWS_PROFILE / rdsreplication:profile) for the pulumi process");
         }
+        if (e instanceof software.amazon.awssdk.core.exception.ApiCallTimeoutException
+                || e instanceof software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException
+                || e.getCause() instanceof java.net.SocketTimeoutException) {
+            return new ProviderException.Remote(what + " failed: the AWS API did not answer in time; check "
+                    + "rdsreplication:awsEndpointUrl and the network, or raise rdsreplication:awsTimeoutSeconds", e);
+        }
         if (e instanceof SdkClientException) {
             return new ProviderException.Remote(what + " failed: cannot reach the AWS API (" + e.getMessage()
                     + "); check rdsreplication:region, rdsreplication:awsEndpointUrl and the network", e);

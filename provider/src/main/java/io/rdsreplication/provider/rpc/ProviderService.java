@@ -120,7 +120,7 @@ public final class ProviderService extends ResourceProviderGrpc.ResourceProvider
             }
             ProviderConfig c = ProviderConfig.from(new Props(normalizeConfig(args)));
             AwsClients old = aws;
-            aws = new AwsClients(c.region(), c.profile(), c.awsEndpointUrl());
+            aws = new AwsClients(c.region(), c.profile(), c.awsEndpointUrl(), c.awsTimeoutSeconds());
             config = c;
             old.close();
             return ConfigureResponse.newBuilder().setAcceptSecrets(true).setSupportsPreview(true)

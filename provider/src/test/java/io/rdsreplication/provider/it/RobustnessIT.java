@@ -71,6 +71,35 @@ class RobustnessIT {
         }
     }
 
+    @Test
+    void anAwsApiThatNeverAnswersFailsWithinAwsTimeoutSeconds() throws Exception {
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) held.add(silent.accept());
+                } catch (Exception ignored) {
+                    // closed
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            Map<String, Object> cfg = new LinkedHashMap<>(ProviderProcess.testBedConfig());
+            cfg.put("awsEndpointUrl", "http://127.0.0.1:" + silent.getLocalPort());
+            cfg.put("awsTimeoutSeconds", 3.0);
+            try (ProviderProcess q = ProviderProcess.start().configure(cfg)) {
+                long t0 = System.nanoTime();
+                var e = assertThrows(StatusRuntimeException.class, () -> q.invoke("rdsreplication:index:getInstanceEndpoint",
+                        Map.of("dbInstanceIdentifier", "any-db")));
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(ms < 15_000, "failed after " + ms + " ms");
+                assertTrue(e.getStatus().getDescription().contains("did not answer in time"), e.getMessage());
+            }
+        } finally {
+            for (Socket s : held) s.close();
+        }
+    }
+
     // ---- the hostile-input matrix ----
 
     static final String RU = "rdsreplication:index:ReplicationUser";
