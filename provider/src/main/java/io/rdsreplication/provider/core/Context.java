@@ -4,8 +4,11 @@ import io.rdsreplication.provider.aws.AwsClients;
 import io.rdsreplication.provider.mysql.ConnectionSpec;
 import io.rdsreplication.provider.mysql.Session;
 
-/** What an operation may use: the provider configuration, AWS clients, connections, and the user's CLI. */
-public record Context(ProviderConfig config, AwsClients aws, Progress progress) {
+/**
+ * What an operation may use: the provider configuration, AWS clients, connections, the user's CLI, and the URN
+ * of the resource it works on (empty for functions).
+ */
+public record Context(ProviderConfig config, AwsClients aws, Progress progress, String urn) {
 
     /** The connection for {@code role} ("source" or "replica"): the resource's own, else the provider's. */
     public ConnectionSpec connection(Props inputs, String role) {
@@ -19,6 +22,6 @@ public record Context(ProviderConfig config, AwsClients aws, Progress progress) 
     }
 
     public Context withProgress(Progress p) {
-        return new Context(config, aws, p);
+        return new Context(config, aws, p, urn);
     }
 }

@@ -226,7 +226,7 @@ public final class ProviderService extends ResourceProviderGrpc.ResourceProvider
     // ---- helpers ----
 
     private Context ctx(String urn) {
-        return new Context(config, aws, engine.forResource(urn));
+        return new Context(config, aws, engine.forResource(urn), urn == null ? "" : urn);
     }
 
     private Resource resource(String type, String urn) {

@@ -116,6 +116,34 @@ class FaultsIT {
     }
 
     @Test
+    void awsApiPausedDuringUpThenBack() throws Exception {
+        TestBed.resetReplica();
+        String user = TestBed.unique("awsdown");
+        Cli cli = Cli.init("examples/yaml", user);
+        cli.pulumi("config", "set", "rdsreplication:awsTimeoutSeconds", "6").ok();
+        // SIGSTOP the moto server we started: it accepts connections but answers nothing (its state is kept)
+        long moto = Long.parseLong(Files.readString(TestBed.root().resolve(".testbed/moto/moto.pid")).trim());
+        try {
+            signal("STOP", moto);
+            var failed = cli.pulumi("up", "--yes", "--skip-preview");
+            assertNotEquals(0, failed.code());
+            assertTrue(failed.out().contains("did not answer in time"), failed.out());
+            signal("CONT", moto);
+            Thread.sleep(1000); // moto now handles the requests it had buffered: the rule may exist already
+            converged(cli, user);
+        } finally {
+            signal("CONT", moto);
+            cli.pulumi("destroy", "--yes");
+        }
+        assertEquals(0, accounts(user));
+        assertEquals(0, rules("127.0.0.1/32"));
+    }
+
+    static void signal(String sig, long pid) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).start().waitFor());
+    }
+
+    @Test
     void providerKilledMidUpdate() throws Exception {
         TestBed.resetReplica();
         String user = TestBed.unique("kill");

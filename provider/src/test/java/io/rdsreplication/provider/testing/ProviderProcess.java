@@ -131,7 +131,12 @@ public final class ProviderProcess implements AutoCloseable {
     }
 
     public Provider.CreateResponse create(String type, Map<String, Object> inputs, boolean preview) {
-        return stub.create(Provider.CreateRequest.newBuilder().setUrn(urn(type, "r")).setType(type)
+        return create(type, inputs, preview, "r");
+    }
+
+    /** Create for the resource named {@code name} (its URN decides, e.g., which rule a provider may take over). */
+    public Provider.CreateResponse create(String type, Map<String, Object> inputs, boolean preview, String name) {
+        return stub.create(Provider.CreateRequest.newBuilder().setUrn(urn(type, name)).setType(type)
                 .setProperties(PropertyCodec.encode(inputs)).setPreview(preview).build());
     }
 

@@ -35,6 +35,12 @@ public final class SecurityGroupIngressResource implements Resource {
     private static final Pattern CIDR4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
     private static final Pattern SG_ID = Pattern.compile("sg-[0-9a-f]{8,17}");
     private static final Pattern DB_ID = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,62}");
+    /**
+     * Tag that marks a rule as made by this resource (a hash of its URN). When an earlier attempt timed out after
+     * AWS had accepted it, the next create finds the rule by this tag and takes it over instead of failing as a
+     * duplicate; a rule without it is never adopted. Hidden from `tags`.
+     */
+    static final String OWNER_TAG = "rdsreplication:owner";
 
     @Override
     public String token() {
@@ -74,7 +80,9 @@ public final class SecurityGroupIngressResource implements Resource {
         if (!news.isUnknown("tags") && news.has("tags")) {
             Map<String, String> tags = news.stringMap("tags");
             for (var e : tags.entrySet()) {
-                if (e.getKey().isEmpty() || e.getKey().length() > 128 || e.getKey().startsWith("aws:")) {
+                if (e.getKey().equals(OWNER_TAG)) {
+                    f.add(new CheckFailure("tags." + e.getKey(), "is reserved for the provider's own bookkeeping"));
+                } else if (e.getKey().isEmpty() || e.getKey().length() > 128 || e.getKey().startsWith("aws:")) {
                     f.add(new CheckFailure("tags." + e.getKey(), "tag keys must be 1-128 characters and not start with aws:"));
                 }
                 if (e.getValue().length() > 256) f.add(new CheckFailure("tags." + e.getKey(), "tag values must be at most 256 characters"));
@@ -135,8 +143,10 @@ public final class SecurityGroupIngressResource implements Resource {
                 .groupId(t.groupId)
                 .ipPermissions(IpPermission.builder().ipProtocol("tcp").fromPort(t.port).toPort(t.port)
                         .ipRanges(range.build()).build());
-        Map<String, String> tags = in.stringMap("tags");
-        if (tags != null && !tags.isEmpty()) {
+        Map<String, String> tags = new LinkedHashMap<>(in.stringMap("tags") == null ? Map.of() : in.stringMap("tags"));
+        String owner = owner(ctx.urn());
+        if (owner != null) tags.put(OWNER_TAG, owner);
+        if (!tags.isEmpty()) {
             req.tagSpecifications(TagSpecification.builder().resourceType(ResourceType.SECURITY_GROUP_RULE)
                     .tags(toTags(tags)).build());
         }
@@ -146,6 +156,12 @@ public final class SecurityGroupIngressResource implements Resource {
         } catch (SdkException e) {
             if ("InvalidPermission.Duplicate".equals(AwsErrors.code(e))) {
                 String existing = findRule(ec2, t.groupId, cidr, t.port);
+                SecurityGroupRule mine = existing == null ? null : describe(ec2, existing);
+                if (mine != null && owner != null && mine.hasTags()
+                        && mine.tags().stream().anyMatch(x -> x.key().equals(OWNER_TAG) && owner.equals(x.value()))) {
+                    ctx.progress().info("took over " + existing + ", created by an earlier attempt of this resource that timed out");
+                    return created(out, existing, t);
+                }
                 throw new ProviderException.Precondition("security group " + t.groupId + " already allows tcp/" + t.port
                         + " from " + cidr + (existing == null ? "" : " (rule " + existing + "); to manage that rule, import it: "
                         + "pulumi import " + TOKEN + " <name> " + existing));
@@ -159,13 +175,26 @@ public final class SecurityGroupIngressResource implements Resource {
             }
             resp = resp.toBuilder().securityGroupRules(SecurityGroupRule.builder().securityGroupRuleId(existing).build()).build();
         }
-        String ruleId = resp.securityGroupRules().get(0).securityGroupRuleId();
+        return created(out, resp.securityGroupRules().get(0).securityGroupRuleId(), t);
+    }
+
+    private static CreateResult created(Map<String, Object> out, String ruleId, Target t) {
         out.put("securityGroupRuleId", ruleId);
         out.put("securityGroupId", t.groupId);
         out.put("port", (double) t.port);
         out.put("endpointAddress", t.address);
         out.put("endpointIps", Instances.resolve(t.address));
         return new CreateResult(ruleId, out);
+    }
+
+    static String owner(String urn) {
+        if (urn == null || urn.isEmpty()) return null;
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(urn.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private record Target(String groupId, int port, String address) {
@@ -232,7 +261,9 @@ public final class SecurityGroupIngressResource implements Resource {
         if (r.description() != null && !r.description().isEmpty()) in.put("description", r.description());
         else in.remove("description");
         Map<String, Object> tags = new LinkedHashMap<>();
-        if (r.hasTags()) r.tags().forEach(t -> tags.put(t.key(), t.value()));
+        if (r.hasTags()) r.tags().forEach(t -> {
+            if (!t.key().equals(OWNER_TAG)) tags.put(t.key(), t.value());
+        });
         if (!tags.isEmpty()) in.put("tags", tags);
         else in.remove("tags");
         Map<String, Object> out = state.copy();
@@ -264,7 +295,7 @@ public final class SecurityGroupIngressResource implements Resource {
             Map<String, String> newTags = news.stringMap("tags") == null ? Map.of() : news.stringMap("tags");
             List<Tag> remove = new ArrayList<>();
             oldTags.forEach((k, v) -> {
-                if (!newTags.containsKey(k)) remove.add(Tag.builder().key(k).build());
+                if (!newTags.containsKey(k) && !k.equals(OWNER_TAG)) remove.add(Tag.builder().key(k).build());
             });
             if (!remove.isEmpty()) ec2.deleteTags(b -> b.resources(id).tags(remove));
             Map<String, String> add = new LinkedHashMap<>();
