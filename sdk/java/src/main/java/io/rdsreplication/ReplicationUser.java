@@ -18,7 +18,7 @@ import java.util.Optional;
 import javax.annotation.Nullable;
 
 /**
- * The account the RDS replica uses to read the source&#39;s binlog: `CREATE USER` on the external source with `REPLICATION CLIENT` and `REPLICATION SLAVE` on `*.*` (runbook steps 6 and 7). Read compares grants by meaning (MariaDB shows `BINLOG MONITOR` for `REPLICATION CLIENT`), so a revoked privilege shows as drift and `pulumi up` grants it again. An account that already exists is refused, never adopted: import it with `pulumi import rdsreplication:index:ReplicationUser NAME &#39;user{@literal @}host&#39;`.
+ * The account the RDS replica uses to read the source&#39;s binlog: `CREATE USER` on the external source with `REPLICATION CLIENT` and `REPLICATION SLAVE` on `*.*` (runbook steps 6 and 7). Read compares grants by meaning (MariaDB shows `BINLOG MONITOR` for `REPLICATION CLIENT`), so a revoked privilege shows as drift and `pulumi up` grants it again. An account that already exists is refused, never adopted: import it with `pulumi import rdsreplication:index:ReplicationUser NAME &#39;user{@literal @}host&#39;`. (The one exception, on MariaDB: an account that stores exactly this resource&#39;s password is the trace of an earlier create whose answer was lost, and is finished.)
  * 
  */
 @ResourceType(type="rdsreplication:index:ReplicationUser")

@@ -169,6 +169,24 @@ class ReplicationUserIT {
     }
 
     @Test
+    void anAccountLeftByALostCreateOfTheSameResourceIsFinished() throws Exception {
+        // the server (or the provider) died after CREATE USER: the account exists with this resource's password
+        String user = TestBed.unique("lost");
+        String pw = "lost-attempt-" + user;
+        try (Connection c = TestBed.sourceRoot(); PreparedStatement ps = c.prepareStatement(
+                "CREATE USER '" + user + "'@'127.0.0.1' IDENTIFIED BY ?")) {
+            TestBed.exec(c, "SET SESSION sql_log_bin = 0");
+            ps.setString(1, pw);
+            ps.execute();
+        }
+        Map<String, Object> state = create(Map.of("user", user, "host", "127.0.0.1", "password", new Secret(pw)));
+        assertEquals(List.of("REPLICATION CLIENT", "REPLICATION SLAVE"), state.get("grants"));
+        assertEquals("Y", account(user, "127.0.0.1").get("slave"));
+        p.delete(T, (String) state.get("__id"), state);
+        assertEquals(null, account(user, "127.0.0.1"));
+    }
+
+    @Test
     void importByUserAtHost() throws Exception {
         String user = TestBed.unique("imp");
         try (Connection c = TestBed.sourceRoot()) {

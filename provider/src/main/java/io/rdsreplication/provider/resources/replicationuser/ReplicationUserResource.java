@@ -114,7 +114,17 @@ public final class ReplicationUserResource implements Resource {
             s.skipBinlog();
             String pw = in.string("password");
             s.addSecret(pw);
-            if (!s.query(UserSql.SELECT_ACCOUNT, user, host).isEmpty()) {
+            var existing = s.query(UserSql.SELECT_ACCOUNT, user, host);
+            if (!existing.isEmpty() && isOwnLostAttempt(s, existing.get(0), in.string("authPlugin"), pw)) {
+                // an earlier create of this very account (same password hash) whose answer was lost: finish it
+                ctx.progress().info("the account '" + user + "'@'" + host + "' already exists with this resource's password "
+                        + "(an earlier attempt whose answer was lost): taking it over");
+                s.update(UserSql.grant(user, host));
+                if (in.bool("requireSsl", false)) s.update(UserSql.alterTls(user, host, true));
+                out.put("grants", readGrants(s, user, host));
+                return new CreateResult(id, out);
+            }
+            if (!existing.isEmpty()) {
                 throw new ProviderException.Precondition("the account '" + user + "'@'" + host
                         + "' already exists on the source; to manage it, import it: pulumi import " + TOKEN
                         + " <name> '" + id + "' (or choose another user name)");
@@ -132,6 +142,17 @@ public final class ReplicationUserResource implements Resource {
             }
         }
         return new CreateResult(id, out);
+    }
+
+    /**
+     * True when the existing account stores exactly this resource's password (MariaDB's native hash is
+     * unsalted, so it can be compared without knowing anything else): a create whose answer was lost (server or
+     * provider died after CREATE USER) may then be finished. Any other account is never adopted.
+     */
+    static boolean isOwnLostAttempt(Session s, Map<String, String> row, String plugin, String password) {
+        if (!UserSql.usesNativeHash(s.server(), plugin) || password == null) return false;
+        String stored = row.getOrDefault("authentication_string", "");
+        return !stored.isEmpty() && stored.equals(UserSql.nativeHash(password));
     }
 
     private static List<String> readGrants(Session s, String user, String host) {

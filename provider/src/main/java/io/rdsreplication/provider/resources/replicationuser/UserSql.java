@@ -33,7 +33,7 @@ public final class UserSql {
 
     /** Reads what Read needs from mysql.user: same columns on MariaDB (a view) and MySQL. */
     public static final String SELECT_ACCOUNT =
-            "SELECT Repl_slave_priv, Repl_client_priv, ssl_type, plugin FROM mysql.user WHERE User = ? AND Host = ?";
+            "SELECT Repl_slave_priv, Repl_client_priv, ssl_type, plugin, authentication_string FROM mysql.user WHERE User = ? AND Host = ?";
 
     /**
      * MariaDB with its default mysql_native_password plugin: the provider sends the password's hash
