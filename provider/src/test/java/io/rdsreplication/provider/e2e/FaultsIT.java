@@ -116,6 +116,51 @@ class FaultsIT {
     }
 
     @Test
+    void sourceKilledWhileAccountsAreBeingCreated() throws Exception {
+        String prefix = TestBed.unique("kc");
+        StringBuilder yaml = new StringBuilder("name: rdsreplication-yaml\nruntime: yaml\nconfig:\n  pw:\n    type: string\n"
+                + "    secret: true\nresources:\n");
+        for (int i = 0; i < 40; i++) {
+            yaml.append("  u").append(i).append(":\n    type: rdsreplication:index:ReplicationUser\n    properties:\n")
+                    .append("      user: ").append(prefix).append('_').append(i).append("\n      host: 10.88.0.%\n")
+                    .append("      password: ${pw}\n");
+        }
+        Cli cli = Cli.init("examples/yaml", prefix);
+        Files.writeString(cli.prog.resolve("Pulumi.yaml"), yaml.toString());
+        cli.run(cli.prog, List.of("bash", "-c", TestBed.get("PULUMI") + " config set --secret pw \"$PW\""),
+                Map.of("PW", "kill-during-create-" + prefix)).ok();
+        try {
+            Path log = Files.createTempFile("killed-source", ".log");
+            Process up = cli.spawn(log, "up", "--yes", "--skip-preview", "--parallel", "8");
+            // SIGKILL the source as soon as the first accounts exist: others are being created at that moment
+            long end = System.nanoTime() + 60_000_000_000L;
+            while (prefixCount(prefix) < 3 && up.isAlive() && System.nanoTime() < end) Thread.sleep(5);
+            killByPidFile(TestBed.root().resolve(".testbed/source/mysqld.pid").toString());
+            int code = up.waitFor();
+            String out = Files.readString(log);
+            assertTrue(code != 0, "the update saw the source die: " + out);
+            testbedUp();
+            cli.pulumi("refresh", "--yes", "--skip-preview").ok();
+            cli.pulumi("up", "--yes", "--skip-preview", "--parallel", "8").ok();
+            cli.pulumi("preview", "--expect-no-changes").ok();
+            assertEquals(40, prefixCount(prefix), "every account exactly once, none orphaned");
+        } finally {
+            testbedUp();
+            cli.pulumi("destroy", "--yes", "--parallel", "8");
+        }
+        assertEquals(0, prefixCount(prefix));
+    }
+
+    static int prefixCount(String prefix) {
+        try (Connection c = TestBed.sourceRoot()) {
+            return Integer.parseInt(TestBed.query(c, "SELECT COUNT(*) AS n FROM mysql.user WHERE User LIKE '" + prefix + "\\_%'")
+                    .get(0).get("n"));
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    @Test
     void awsApiPausedDuringUpThenBack() throws Exception {
         TestBed.resetReplica();
         String user = TestBed.unique("awsdown");
