@@ -106,6 +106,7 @@ public final class ProviderService extends ResourceProviderGrpc.ResourceProvider
     }
 
     @Override
+    @SuppressWarnings("deprecation") // `variables`: what engines that send no `args` give
     public void configure(ConfigureRequest request, StreamObserver<ConfigureResponse> out) {
         reply(out, "Configure", null, () -> {
             Map<String, Object> args;
@@ -206,7 +207,6 @@ public final class ProviderService extends ResourceProviderGrpc.ResourceProvider
             Map<String, Object> args = PropertyCodec.decode(request.getArgs());
             try {
                 Map<String, Object> result = f.invoke(ctx(""), new Props(args));
-                Set<String> secret = PropertyCodec.secretKeys(args);
                 return InvokeResponse.newBuilder().setReturn(PropertyCodec.encode(result)).build();
             } catch (ProviderException.InvalidInput e) {
                 InvokeResponse.Builder b = InvokeResponse.newBuilder();

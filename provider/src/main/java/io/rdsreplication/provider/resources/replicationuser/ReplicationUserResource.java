@@ -48,8 +48,8 @@ public final class ReplicationUserResource implements Resource {
                 else if (pw.length() > 256) f.add(new CheckFailure("password", "must be at most 256 characters"));
             } else if (olds.has("password") && olds.has("user")) {
                 inputs.put("password", new Secret(olds.string("password"))); // keep the generated one
-            } else if (!olds.has("user") || olds.has("password")) {
-                inputs.put("password", new Secret(generatePassword()));
+            } else if (!olds.has("user")) {
+                inputs.put("password", new Secret(generatePassword())); // a new account; an imported one keeps its own
             }
         }
         if (!news.isUnknown("authPlugin") && news.has("authPlugin") && !AUTH_PLUGINS.contains(news.string("authPlugin"))) {
