@@ -72,23 +72,29 @@ class FaultsIT {
         assertEquals(user, st.get("Master_User"));
     }
 
-    @Test
-    void replicaKilledBetweenExternalMasterAndReplicationStart() throws Exception {
+    interface Step {
+        void run(Cli cli) throws Exception;
+    }
+
+    /**
+     * The shape every fault test shares: on a fresh stack of the YAML example, {@code before} prepares, {@code fault}
+     * injects, `pulumi up` must fail saying {@code expected}, {@code repair} removes the fault, then refresh + up
+     * converge; destroy leaves nothing.
+     */
+    static void faultThenConverge(String name, Step before, Step fault, String expected, Step repair) throws Exception {
         TestBed.resetReplica();
-        String user = TestBed.unique("fault");
+        String user = TestBed.unique(name);
         Cli cli = Cli.init("examples/yaml", user);
         try {
-            String urn = "urn:pulumi:dev::rdsreplication-yaml::rdsreplication:index:";
-            cli.pulumi("up", "--yes", "--skip-preview", "--target", urn + "ExternalMaster::externalMaster",
-                    "--target", urn + "ReplicationUser::replUser", "--target", urn + "SecurityGroupIngress::ingress").ok();
-            killByPidFile(TestBed.root().resolve(".testbed/replica/mysqld.pid").toString());
+            before.run(cli);
+            fault.run(cli);
             var failed = cli.pulumi("up", "--yes", "--skip-preview");
             assertNotEquals(0, failed.code());
-            assertTrue(failed.out().contains("cannot connect to the replica"), failed.out());
-            testbedUp();
+            assertTrue(failed.out().contains(expected), failed.out());
+            repair.run(cli);
             converged(cli, user);
         } finally {
-            testbedUp();
+            repair.run(cli);
             cli.pulumi("destroy", "--yes");
         }
         assertEquals(0, accounts(user));
@@ -96,23 +102,20 @@ class FaultsIT {
     }
 
     @Test
+    void replicaKilledBetweenExternalMasterAndReplicationStart() throws Exception {
+        String urn = "urn:pulumi:dev::rdsreplication-yaml::rdsreplication:index:";
+        faultThenConverge("fault",
+                cli -> cli.pulumi("up", "--yes", "--skip-preview", "--target", urn + "ExternalMaster::externalMaster",
+                        "--target", urn + "ReplicationUser::replUser", "--target", urn + "SecurityGroupIngress::ingress").ok(),
+                cli -> killByPidFile(TestBed.root().resolve(".testbed/replica/mysqld.pid").toString()),
+                "cannot connect to the replica", cli -> testbedUp());
+    }
+
+    @Test
     void sourceDownDuringUpThenBack() throws Exception {
-        TestBed.resetReplica();
-        String user = TestBed.unique("srcdown");
-        Cli cli = Cli.init("examples/yaml", user);
-        try {
-            killByPidFile(TestBed.root().resolve(".testbed/source/mysqld.pid").toString());
-            var failed = cli.pulumi("up", "--yes", "--skip-preview");
-            assertNotEquals(0, failed.code());
-            assertTrue(failed.out().contains("cannot connect to the source"), failed.out());
-            testbedUp();
-            converged(cli, user);
-        } finally {
-            testbedUp();
-            cli.pulumi("destroy", "--yes");
-        }
-        assertEquals(0, accounts(user));
-        assertEquals(0, rules("127.0.0.1/32"));
+        faultThenConverge("srcdown", cli -> { },
+                cli -> killByPidFile(TestBed.root().resolve(".testbed/source/mysqld.pid").toString()),
+                "cannot connect to the source", cli -> testbedUp());
     }
 
     @Test
@@ -162,26 +165,16 @@ class FaultsIT {
 
     @Test
     void awsApiPausedDuringUpThenBack() throws Exception {
-        TestBed.resetReplica();
-        String user = TestBed.unique("awsdown");
-        Cli cli = Cli.init("examples/yaml", user);
-        cli.pulumi("config", "set", "rdsreplication:awsTimeoutSeconds", "6").ok();
-        // SIGSTOP the moto server we started: it accepts connections but answers nothing (its state is kept)
+        // SIGSTOP the moto server we started: it accepts connections but answers nothing (its state is kept);
+        // after SIGCONT it handles what it had buffered, so the rule may exist already when up runs again
         long moto = Long.parseLong(Files.readString(TestBed.root().resolve(".testbed/moto/moto.pid")).trim());
-        try {
-            signal("STOP", moto);
-            var failed = cli.pulumi("up", "--yes", "--skip-preview");
-            assertNotEquals(0, failed.code());
-            assertTrue(failed.out().contains("did not answer in time"), failed.out());
-            signal("CONT", moto);
-            Thread.sleep(1000); // moto now handles the requests it had buffered: the rule may exist already
-            converged(cli, user);
-        } finally {
-            signal("CONT", moto);
-            cli.pulumi("destroy", "--yes");
-        }
-        assertEquals(0, accounts(user));
-        assertEquals(0, rules("127.0.0.1/32"));
+        faultThenConverge("awsdown",
+                cli -> cli.pulumi("config", "set", "rdsreplication:awsTimeoutSeconds", "6").ok(),
+                cli -> signal("STOP", moto), "did not answer in time",
+                cli -> {
+                    signal("CONT", moto);
+                    Thread.sleep(1000);
+                });
     }
 
     static void signal(String sig, long pid) throws Exception {
