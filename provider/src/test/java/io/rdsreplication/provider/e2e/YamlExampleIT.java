@@ -90,7 +90,7 @@ class YamlExampleIT {
         var up = cli.pulumi("up", "--yes", "--skip-preview").ok();
         assertTrue(up.out().contains("5 created"), up.out());
         // the provider's messages reach the CLI through the engine's Log RPC
-        assertTrue(up.out().contains("replication running, 0 s behind"), up.out());
+        assertTrue(up.out().contains("replication running, "), up.out());
         assertEquals("true", output("ioRunning"));
         assertTrue(accountExists());
         assertTrue(ruleExists("127.0.0.1/32"));
