@@ -95,7 +95,6 @@ public final class Session implements AutoCloseable {
                     + ":" + spec.port() + "/";
             Connection c = DriverManager.getConnection(url, props);
             c.setAutoCommit(true);
-            normaliseSqlMode(c);
             ServerInfo info;
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT VERSION()")) {
                 rs.next();
@@ -109,29 +108,6 @@ public final class Session implements AutoCloseable {
         } catch (IOException | java.security.GeneralSecurityException e) {
             deleteQuietly(ts);
             throw new ProviderException.InvalidInput(role + ".caCert", "is not a usable PEM certificate: " + e.getMessage());
-        }
-    }
-
-    /**
-     * The session's sql_mode without NO_BACKSLASH_ESCAPES and ANSI_QUOTES, whatever the server's global mode:
-     * bound values then travel as ordinary string literals, which every statement accepts (the driver would
-     * otherwise send hex literals, which CREATE USER … IDENTIFIED BY refuses).
-     */
-    private static void normaliseSqlMode(Connection c) throws SQLException {
-        String mode;
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@SESSION.sql_mode")) {
-            rs.next();
-            mode = rs.getString(1) == null ? "" : rs.getString(1);
-        }
-        List<String> keep = new ArrayList<>();
-        for (String m : mode.split(",")) {
-            if (!m.isBlank() && !m.equals("NO_BACKSLASH_ESCAPES") && !m.equals("ANSI_QUOTES") && !m.equals("ANSI")) keep.add(m);
-        }
-        if (keep.size() != mode.split(",").length || mode.contains("ANSI")) {
-            try (PreparedStatement ps = c.prepareStatement("SET SESSION sql_mode = ?")) {
-                ps.setString(1, String.join(",", keep));
-                ps.execute();
-            }
         }
     }
 
