@@ -3,6 +3,7 @@ package io.rdsreplication.provider.it;
 import io.grpc.StatusRuntimeException;
 import io.rdsreplication.provider.core.Secret;
 import io.rdsreplication.provider.testing.ProviderProcess;
+import io.rdsreplication.provider.testing.SilentServer;
 import io.rdsreplication.provider.testing.TestBed;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,9 +11,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import pulumirpc.Provider;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,18 +42,8 @@ class RobustnessIT {
 
     @Test
     void aServerThatAcceptsButNeverAnswersFailsWithinTheTimeout() throws Exception {
-        List<Socket> held = new CopyOnWriteArrayList<>();
-        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) held.add(silent.accept());
-                } catch (Exception ignored) {
-                    // closed
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-            Map<String, Object> conn = new LinkedHashMap<>(ProviderProcess.connection(silent.getLocalPort(), "root", "secret-timeout-pw"));
+        try (SilentServer silent = new SilentServer()) {
+            Map<String, Object> conn = new LinkedHashMap<>(ProviderProcess.connection(silent.port(), "root", "secret-timeout-pw"));
             conn.put("connectTimeoutSeconds", 2.0);
             conn.put("socketTimeoutSeconds", 2.0);
             long t0 = System.nanoTime();
@@ -66,26 +53,14 @@ class RobustnessIT {
             assertTrue(e.getStatus().getDescription().contains("did not answer"), e.getMessage());
             assertTrue(e.getStatus().getDescription().contains("connectTimeoutSeconds"), e.getMessage());
             assertFalse(e.getMessage().contains("secret-timeout-pw"));
-        } finally {
-            for (Socket s : held) s.close();
         }
     }
 
     @Test
     void anAwsApiThatNeverAnswersFailsWithinAwsTimeoutSeconds() throws Exception {
-        List<Socket> held = new CopyOnWriteArrayList<>();
-        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) held.add(silent.accept());
-                } catch (Exception ignored) {
-                    // closed
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
+        try (SilentServer silent = new SilentServer()) {
             Map<String, Object> cfg = new LinkedHashMap<>(ProviderProcess.testBedConfig());
-            cfg.put("awsEndpointUrl", "http://127.0.0.1:" + silent.getLocalPort());
+            cfg.put("awsEndpointUrl", "http://127.0.0.1:" + silent.port());
             cfg.put("awsTimeoutSeconds", 3.0);
             try (ProviderProcess q = ProviderProcess.start().configure(cfg)) {
                 long t0 = System.nanoTime();
@@ -95,8 +70,6 @@ class RobustnessIT {
                 assertTrue(ms < 15_000, "failed after " + ms + " ms");
                 assertTrue(e.getStatus().getDescription().contains("did not answer in time"), e.getMessage());
             }
-        } finally {
-            for (Socket s : held) s.close();
         }
     }
 

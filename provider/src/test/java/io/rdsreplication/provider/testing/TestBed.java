@@ -144,22 +144,21 @@ public final class TestBed {
 
     /** An EC2 client for moto (the caller closes it). */
     public static software.amazon.awssdk.services.ec2.Ec2Client ec2() {
-        return software.amazon.awssdk.services.ec2.Ec2Client.builder()
-                .region(software.amazon.awssdk.regions.Region.of(get("AWS_REGION")))
-                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("testing", "testing")))
-                .endpointOverride(java.net.URI.create(get("AWS_ENDPOINT_URL")))
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build();
+        return moto(software.amazon.awssdk.services.ec2.Ec2Client.builder()).build();
     }
 
     /** An RDS client for moto (the caller closes it). */
     public static software.amazon.awssdk.services.rds.RdsClient rds() {
-        return software.amazon.awssdk.services.rds.RdsClient.builder()
-                .region(software.amazon.awssdk.regions.Region.of(get("AWS_REGION")))
+        return moto(software.amazon.awssdk.services.rds.RdsClient.builder()).build();
+    }
+
+    private static <B extends software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>
+            & software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>> B moto(B b) {
+        return b.region(software.amazon.awssdk.regions.Region.of(get("AWS_REGION")))
                 .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
                         software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("testing", "testing")))
                 .endpointOverride(java.net.URI.create(get("AWS_ENDPOINT_URL")))
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build();
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create());
     }
 
     public static String unique(String prefix) {
