@@ -15,6 +15,7 @@ import io.rdsreplication.provider.core.ProviderConfig;
 import io.rdsreplication.provider.core.ProviderException;
 import io.rdsreplication.provider.core.Props;
 import io.rdsreplication.provider.core.Resource;
+import io.rdsreplication.provider.core.Secret;
 import io.rdsreplication.provider.mysql.ConnectionSpec;
 import pulumirpc.Plugin.PluginInfo;
 import pulumirpc.Provider.CheckRequest;
@@ -286,25 +287,26 @@ public final class ProviderService extends ResourceProviderGrpc.ResourceProvider
         Map<String, Object> out = new LinkedHashMap<>(m);
         for (String k : List.of("source", "replica")) {
             Object v = out.get(k);
-            boolean secret = v instanceof io.rdsreplication.provider.core.Secret;
-            Object plain = io.rdsreplication.provider.core.Secret.unwrap(v);
+            boolean secret = v instanceof Secret;
+            Object plain = Secret.unwrap(v);
+            Map<String, Object> conn;
+            boolean keepOuterSecret = false;
             if (plain instanceof String s && s.trim().startsWith("{")) {
+                keepOuterSecret = secret; // a secret JSON string stays secret as a whole
                 try {
-                    Map<String, Object> parsed = JSON.readValue(s, Map.class);
-                    Map<String, Object> conn = new LinkedHashMap<>(parsed);
-                    if (conn.get("password") != null) conn.put("password", new io.rdsreplication.provider.core.Secret(conn.get("password")));
-                    out.put(k, secret ? new io.rdsreplication.provider.core.Secret(conn) : conn);
+                    conn = new LinkedHashMap<>(JSON.readValue(s, Map.class));
                 } catch (java.io.IOException e) {
                     throw new ProviderException.InvalidInput(k, "is not a valid Connection object");
                 }
             } else if (plain instanceof Map<?, ?> mm && secret) {
-                // unwrap a whole-object secret so its fields can be read; the password stays secret
-                Map<String, Object> conn = new LinkedHashMap<>((Map<String, Object>) mm);
-                if (conn.get("password") != null && !(conn.get("password") instanceof io.rdsreplication.provider.core.Secret)) {
-                    conn.put("password", new io.rdsreplication.provider.core.Secret(conn.get("password")));
-                }
-                out.put(k, conn);
+                // a whole-object secret is unwrapped so its fields can be read; the password stays secret
+                conn = new LinkedHashMap<>((Map<String, Object>) mm);
+            } else {
+                continue;
             }
+            Object pw = conn.get("password");
+            if (pw != null && !(pw instanceof Secret)) conn.put("password", new Secret(pw));
+            out.put(k, keepOuterSecret ? new Secret(conn) : conn);
         }
         return out;
     }

@@ -100,15 +100,12 @@ public final class ExternalMasterResource implements Resource {
     @Override
     public DiffResult diff(String id, Props olds, Props news) {
         boolean imported = POSITION.stream().noneMatch(olds::has);
-        DiffResult.Builder b = DiffResult.compare(olds, news, IN_PLACE, Set.of());
-        if (imported && !olds.has("replicationPassword")) {
-            // an imported configuration: the password cannot be read back; the program's is taken as current
-            b = DiffResult.compare(olds, news, IN_PLACE.stream().filter(k -> !k.equals("replicationPassword")).toList(), Set.of());
-        }
-        if (!imported) {
-            DiffResult pos = DiffResult.compare(olds, news, POSITION, Set.copyOf(POSITION)).build();
-            pos.detailed().forEach(b::put);
-        }
+        // an imported configuration: its starting position is unknown, and so is its password when the state has
+        // none; the program's are taken as current
+        List<String> keys = imported && !olds.has("replicationPassword")
+                ? IN_PLACE.stream().filter(k -> !k.equals("replicationPassword")).toList() : IN_PLACE;
+        DiffResult.Builder b = DiffResult.compare(olds, news, keys, Set.of());
+        if (!imported) DiffResult.compare(olds, news, POSITION, Set.copyOf(POSITION)).build().detailed().forEach(b::put);
         return b.deleteBeforeReplace(true).build();
     }
 
