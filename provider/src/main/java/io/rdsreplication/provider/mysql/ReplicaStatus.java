@@ -4,14 +4,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The replica status row, under either naming generation (Slave_/Master_ or Replica_/Source_). */
+/**
+ * The replica status row of the default channel, under either naming generation (Slave_/Master_ or
+ * Replica_/Source_). {@code readFile}/{@code readPosition} are what the I/O thread fetched, {@code appliedFile}/
+ * {@code appliedPosition} what the SQL thread applied (the only safe place to re-point from).
+ */
 public record ReplicaStatus(boolean configured, String ioState, boolean sqlRunning, Integer secondsBehind,
                             String sourceHost, Integer sourcePort, String sourceUser, String appliedFile,
                             Long appliedPosition, int lastIoErrno, String lastIoError, int lastSqlErrno,
-                            String lastSqlError, String usingGtid, Integer delaySeconds, boolean sslAllowed) {
+                            String lastSqlError, String usingGtid, Integer delaySeconds, boolean sslAllowed,
+                            String readFile, Long readPosition, boolean autoPosition) {
+
+    /** RDS's view of a channel (rds_replication_service_state_for_channel): what every procedure tests. */
+    public enum State { ON, OFF, BROKEN, NOT_EXIST }
 
     public static final ReplicaStatus NOT_CONFIGURED = new ReplicaStatus(false, "No", false, null, "", null, "", "",
-            null, 0, "", 0, "", "No", null, false);
+            null, 0, "", 0, "", "No", null, false, "", null, false);
 
     public boolean ioRunning() {
         return "Yes".equalsIgnoreCase(ioState);
@@ -21,14 +29,30 @@ public record ReplicaStatus(boolean configured, String ioState, boolean sqlRunni
         return ioRunning() && sqlRunning;
     }
 
+    /** ON: both threads run; OFF: both stopped; BROKEN: any mix (Connecting, one thread stopped or failed). */
+    public State state() {
+        if (!configured) return State.NOT_EXIST;
+        boolean ioOff = "No".equalsIgnoreCase(ioState) || ioState.isEmpty();
+        if (running()) return State.ON;
+        if (ioOff && !sqlRunning) return State.OFF;
+        return State.BROKEN;
+    }
+
     public static ReplicaStatus fromRows(List<Map<String, String>> rows) {
         if (rows.isEmpty()) return NOT_CONFIGURED;
         Map<String, String> r = rows.get(0);
+        for (Map<String, String> row : rows) {
+            // MySQL lists one row per channel; RDS replicates on the default channel ''
+            if ("".equals(row.get("Channel_Name"))) {
+                r = row;
+                break;
+            }
+        }
         String host = get(r, "Master_Host", "Source_Host");
         if (host == null || host.isEmpty()) return NOT_CONFIGURED;
-        String autoPos = get(r, "Auto_Position");
+        boolean auto = "1".equals(get(r, "Auto_Position"));
         String usingGtid = get(r, "Using_Gtid");
-        if (usingGtid == null) usingGtid = "1".equals(autoPos) ? "Auto_Position" : "No";
+        if (usingGtid == null) usingGtid = auto ? "Auto_Position" : "No";
         return new ReplicaStatus(true,
                 nz(get(r, "Slave_IO_Running", "Replica_IO_Running")),
                 "Yes".equalsIgnoreCase(get(r, "Slave_SQL_Running", "Replica_SQL_Running")),
@@ -42,7 +66,10 @@ public record ReplicaStatus(boolean configured, String ioState, boolean sqlRunni
                 intOr0(get(r, "Last_SQL_Errno")), nz(get(r, "Last_SQL_Error")),
                 usingGtid,
                 intOrNull(get(r, "SQL_Delay")),
-                "Yes".equalsIgnoreCase(get(r, "Master_SSL_Allowed", "Source_SSL_Allowed")));
+                "Yes".equalsIgnoreCase(get(r, "Master_SSL_Allowed", "Source_SSL_Allowed")),
+                nz(get(r, "Master_Log_File", "Source_Log_File")),
+                longOrNull(get(r, "Read_Master_Log_Pos", "Read_Source_Log_Pos")),
+                auto);
     }
 
     /** The function/ReplicationStart output form. */

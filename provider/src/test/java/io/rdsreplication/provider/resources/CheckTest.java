@@ -105,7 +105,7 @@ class CheckTest {
         assertEquals(List.of("gtid"), props(r, with(EM, "binlogFile", null, "binlogPosition", null, "gtid", "zero")));
         assertEquals(List.of("delaySeconds"), props(r, with(EM, "delaySeconds", 86401.0)));
         assertEquals(List.of("delaySeconds"), props(r, with(EM, "delaySeconds", -1.0)));
-        assertEquals(List.of("delaySeconds"), props(r, with(EM, "binlogFile", null, "binlogPosition", null, "gtid", "0-1-5", "delaySeconds", 60.0)));
+        assertEquals(List.of(), props(r, with(EM, "binlogFile", null, "binlogPosition", null, "gtid", "0-1-5", "delaySeconds", 60.0)));
         assertEquals(List.of("replicationPassword"), props(r, with(EM, "replicationPassword", null)));
         assertEquals(List.of(), props(r, with(EM, "binlogFile", Unknown.VALUE, "binlogPosition", Unknown.VALUE)));
     }

@@ -3,19 +3,27 @@ package io.rdsreplication.provider.resources.externalmaster;
 import io.rdsreplication.provider.core.ProviderException;
 import io.rdsreplication.provider.mysql.ServerInfo;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Which RDS procedure configures replication, as a pure function of (flavour, version, settings).
- * Facts: shared/reference/rds-procedures.md.
+ * Which RDS procedures configure replication, as a pure function of the engine (flavour and version), the
+ * {@code mysql.rds_*} procedures the instance has, and the settings. Facts: shared/reference/rds-procedures.md.
+ * When the instance's procedures could not be listed, the documented version rules decide.
  */
 public final class Procedures {
     private Procedures() {
     }
 
-    /** What to point the replica at. Exactly one position kind is set (file+pos, gtid, autoPosition). */
+    /**
+     * What to point the replica at. Exactly one position kind: file+pos, a MariaDB {@code gtid}, or
+     * {@code autoPosition} (MySQL), optionally with the MySQL GTID set the copy already holds ({@code gtidSet}).
+     */
     public record Settings(String host, int port, String user, String password, String binlogFile, Long binlogPosition,
-                           String gtid, boolean autoPosition, boolean ssl, Integer delaySeconds) {
+                           String gtid, boolean autoPosition, String gtidSet, boolean ssl, int delaySeconds) {
         @Override
         public String toString() {
             return "Settings[" + user + "@" + host + ":" + port + "]";
@@ -24,72 +32,154 @@ public final class Procedures {
 
     /** A procedure call: name and bound arguments. */
     public record Call(String procedure, List<Object> args) {
+        public Call(String procedure, Object... args) {
+            this(procedure, List.of(args));
+        }
+
+        public String name() {
+            return procedure.substring("mysql.".length());
+        }
+
         @Override
         public String toString() {
             return procedure + "(" + args.size() + " args)";
         }
     }
 
-    /** MySQL 8.4 renamed the procedures ("source"); MariaDB and older MySQL keep "master". */
-    static boolean sourceNames(ServerInfo v) {
-        return v.isMysql() && v.atLeast(8, 4, 0);
+    /**
+     * The calls that configure replication: {@code main} (the procedure reported as {@code procedure}), and
+     * whether the delay must then be set with {@code rds_set_source_delay} (when the main procedure does not take
+     * one: plain {@code rds_set_external_master} keeps an existing delay, {@code _gtid} takes none).
+     */
+    public record Plan(Call main, boolean delayAfter, String delayProcedure, boolean gtidPurged) {
     }
 
-    /** Delay, auto-position and start-until exist on MySQL 5.7 and 8.0.26+. */
-    static boolean mysqlExtras(ServerInfo v) {
-        return v.isMysql() && (v.major() == 5 && v.minor() == 7 || v.atLeast(8, 0, 26));
-    }
+    /** What the instance offers: its engine and, when they could be listed, its rds_* procedure names. */
+    public record Engine(ServerInfo server, Set<String> procedures) {
+        boolean has(String name) {
+            if (!procedures.isEmpty()) return procedures.contains(name);
+            return byVersion(server, name);
+        }
 
-    public static Call setExternal(ServerInfo v, Settings s) {
-        int ssl = s.ssl() ? 1 : 0;
-        boolean delayed = s.delaySeconds() != null && s.delaySeconds() > 0;
-        if (v.isMariadb()) {
-            if (s.autoPosition()) {
-                throw new ProviderException.InvalidInput("autoPosition",
-                        "is MySQL GTID auto-positioning; the RDS instance runs MariaDB " + v.version() + ": use gtid instead");
+        /** MySQL 8.4 renamed the procedures ("source"); prefer those names where they exist. */
+        String prefix() {
+            boolean source = server.isMysql() && server.atLeast(8, 4, 0);
+            if (!procedures.isEmpty()) {
+                if (source && procedures.contains("rds_set_external_source")) return "rds_set_external_source";
+                if (procedures.contains("rds_set_external_master")) return "rds_set_external_master";
+                if (procedures.contains("rds_set_external_source")) return "rds_set_external_source";
             }
-            if (delayed) {
+            return source ? "rds_set_external_source" : "rds_set_external_master";
+        }
+
+        String reset() {
+            return prefix().equals("rds_set_external_source") ? "rds_reset_external_source" : "rds_reset_external_master";
+        }
+    }
+
+    /** The documented availability, for instances whose procedures could not be listed. */
+    static boolean byVersion(ServerInfo v, String name) {
+        boolean mysqlExtras = v.isMysql() && (v.major() == 5 && v.minor() == 7 || v.atLeast(8, 0, 26));
+        boolean mariadbDelay = v.isMariadb() && v.atLeast(10, 6, 0);
+        if (name.endsWith("_with_delay") || name.equals("rds_set_source_delay")) return mysqlExtras || mariadbDelay;
+        if (name.endsWith("_with_auto_position") || name.startsWith("rds_start_replication_until")) return mysqlExtras;
+        if (name.equals("rds_set_external_source_gtid_purged")) return v.isMysql() && v.atLeast(8, 0, 37);
+        if (name.equals("rds_set_external_master_gtid")) return v.isMariadb();
+        if (name.equals("rds_replica_status")) return v.isMariadb() && v.atLeast(10, 5, 0);
+        return true;
+    }
+
+    public static Plan plan(Engine e, Settings s) {
+        ServerInfo v = e.server();
+        int ssl = s.ssl() ? 1 : 0;
+        int delay = s.delaySeconds();
+        String base = "mysql." + e.prefix();
+        if (v.isMariadb()) {
+            if (s.autoPosition() || s.gtidSet() != null) {
+                throw new ProviderException.InvalidInput(s.gtidSet() != null ? "gtid" : "autoPosition",
+                        "is MySQL GTID auto-positioning; the RDS instance runs MariaDB " + v.version()
+                                + ": give a MariaDB GTID position (like 0-1-1728) in gtid, or binlogFile and binlogPosition");
+            }
+            if (delay > 0 && !e.has("rds_set_source_delay") && !e.has(e.prefix() + "_with_delay")) {
                 throw new ProviderException.InvalidInput("delaySeconds",
-                        "RDS for MariaDB does not support delayed replication (the instance runs MariaDB " + v.version() + ")");
+                        "delayed replication needs RDS for MariaDB 10.6 or later; the instance runs MariaDB " + v.version());
             }
             if (s.gtid() != null) {
-                return new Call("mysql.rds_set_external_master_gtid", List.of(s.host(), s.port(), s.user(), s.password(), s.gtid(), ssl));
+                Call main = new Call("mysql.rds_set_external_master_gtid", s.host(), s.port(), s.user(), s.password(), s.gtid(), ssl);
+                return new Plan(main, true, "mysql.rds_set_source_delay", false);
             }
-            return new Call("mysql.rds_set_external_master",
-                    List.of(s.host(), s.port(), s.user(), s.password(), s.binlogFile(), s.binlogPosition(), ssl));
+        } else if (s.gtid() != null) {
+            throw new ProviderException.InvalidInput("gtid", "is a MariaDB GTID position; the RDS instance runs MySQL " + v.version()
+                    + ": give the MySQL GTID set the copy holds (like 3E11FA47-71CA-11E1-9E33-C80AA9429562:1-23) with autoPosition, "
+                    + "or binlogFile and binlogPosition");
         }
-        if (s.gtid() != null) {
-            throw new ProviderException.InvalidInput("gtid",
-                    "is a MariaDB GTID position; the RDS instance runs MySQL " + v.version() + ": use autoPosition instead");
-        }
-        String base = sourceNames(v) ? "mysql.rds_set_external_source" : "mysql.rds_set_external_master";
-        if (s.autoPosition() || delayed) {
-            if (!mysqlExtras(v)) {
-                throw new ProviderException.InvalidInput(s.autoPosition() ? "autoPosition" : "delaySeconds",
-                        "needs RDS for MySQL 5.7 or 8.0.26 and later; the instance runs " + v.version());
-            }
-        }
-        int delay = s.delaySeconds() == null ? 0 : s.delaySeconds();
         if (s.autoPosition()) {
-            return new Call(base + "_with_auto_position", List.of(s.host(), s.port(), s.user(), s.password(), ssl, delay));
+            String name = e.prefix() + "_with_auto_position";
+            if (!e.has(name)) {
+                throw new ProviderException.InvalidInput("autoPosition",
+                        "GTID auto-positioning needs RDS for MySQL 5.7 or 8.0.26 and later; the instance runs " + v.version());
+            }
+            boolean purged = s.gtidSet() != null && !s.gtidSet().isBlank();
+            if (purged && !e.has("rds_set_external_source_gtid_purged")) {
+                throw new ProviderException.InvalidInput("gtid", "starting auto-positioning after a copy needs "
+                        + "mysql.rds_set_external_source_gtid_purged (RDS for MySQL 8.0.37 and later, 8.4); the instance runs "
+                        + v.version() + ": upgrade it, or start from binlogFile and binlogPosition");
+            }
+            return new Plan(new Call("mysql." + name, s.host(), s.port(), s.user(), s.password(), ssl, delay), false, null, purged);
         }
-        if (delayed) {
-            return new Call(base + "_with_delay",
-                    List.of(s.host(), s.port(), s.user(), s.password(), s.binlogFile(), s.binlogPosition(), ssl, delay));
+        String withDelay = e.prefix() + "_with_delay";
+        if (delay > 0) {
+            if (e.has(withDelay)) {
+                return new Plan(new Call("mysql." + withDelay, s.host(), s.port(), s.user(), s.password(), s.binlogFile(),
+                        s.binlogPosition(), ssl, delay), false, null, false);
+            }
+            if (!e.has("rds_set_source_delay")) {
+                throw new ProviderException.InvalidInput("delaySeconds",
+                        "delayed replication needs RDS for MySQL 5.7 or 8.0.26 and later, or RDS for MariaDB 10.6 and later; the instance runs "
+                                + v.version());
+            }
         }
-        return new Call(base, List.of(s.host(), s.port(), s.user(), s.password(), s.binlogFile(), s.binlogPosition(), ssl));
+        Call main = new Call(base, s.host(), s.port(), s.user(), s.password(), s.binlogFile(), s.binlogPosition(), ssl);
+        // plain rds_set_external_master keeps an existing delay: clear or set it afterwards where the engine can
+        return new Plan(main, e.has("rds_set_source_delay"), "mysql.rds_set_source_delay", false);
     }
 
-    public static String reset(ServerInfo v) {
-        return sourceNames(v) ? "mysql.rds_reset_external_source" : "mysql.rds_reset_external_master";
+    public static String reset(Engine e) {
+        return "mysql." + e.reset();
     }
 
-    public static Call startUntil(ServerInfo v, String file, Long pos, String gtid) {
-        if (!mysqlExtras(v)) {
+    public static Call startUntil(Engine e, String file, Long pos, String gtid) {
+        String name = gtid != null ? "rds_start_replication_until_gtid" : "rds_start_replication_until";
+        if (!e.server().isMysql() || !e.has(name)) {
             throw new ProviderException.InvalidInput(gtid != null ? "untilGtid" : "untilBinlogFile",
-                    "replication until a position needs RDS for MySQL 5.7 or 8.0.26 and later; the instance runs " + v.version());
+                    "replication until a position needs RDS for MySQL 5.7 or 8.0.26 and later; the instance runs "
+                            + e.server().flavor().label() + " " + e.server().version());
         }
-        if (gtid != null) return new Call("mysql.rds_start_replication_until_gtid", List.of(gtid));
-        return new Call("mysql.rds_start_replication_until", List.of(file, pos));
+        if (gtid != null) return new Call("mysql." + name, gtid);
+        return new Call("mysql." + name, file, pos);
     }
+
+    /** One {@code rds_set_external_source_gtid_purged(uuid, start, end)} call per interval of a MySQL GTID set. */
+    public static List<Call> gtidPurged(String gtidSet) {
+        List<Call> out = new ArrayList<>();
+        if (gtidSet == null) return out;
+        for (String part : gtidSet.split(",")) {
+            String p = part.trim();
+            if (p.isEmpty()) continue;
+            String[] f = p.split(":");
+            String uuid = f[0].toLowerCase();
+            for (int i = 1; i < f.length; i++) {
+                Matcher m = INTERVAL.matcher(f[i].trim());
+                if (!m.matches()) {
+                    throw new ProviderException.InvalidInput("gtid", "must be a MySQL GTID set like uuid:1-23 (tagged GTIDs are not supported)");
+                }
+                long start = Long.parseLong(m.group(1));
+                long end = m.group(2) == null ? start : Long.parseLong(m.group(2));
+                out.add(new Call("mysql.rds_set_external_source_gtid_purged", uuid, start, end));
+            }
+        }
+        return out;
+    }
+
+    private static final Pattern INTERVAL = Pattern.compile("(\\d+)(?:-(\\d+))?");
 }

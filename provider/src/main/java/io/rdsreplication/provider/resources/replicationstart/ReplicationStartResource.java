@@ -13,7 +13,7 @@ import io.rdsreplication.provider.mysql.Replication;
 import io.rdsreplication.provider.mysql.Session;
 import io.rdsreplication.provider.mysql.SqlErrors;
 import io.rdsreplication.provider.mysql.Validation;
-import io.rdsreplication.provider.resources.externalmaster.EngineOverride;
+import io.rdsreplication.provider.resources.externalmaster.ExternalMasterResource;
 import io.rdsreplication.provider.resources.externalmaster.Procedures;
 
 import java.util.ArrayList;
@@ -109,7 +109,11 @@ public final class ReplicationStartResource implements Resource {
         }
     }
 
-    /** Starts replication and waits as asked; a replica that does not run raises {@link Failed} with a diagnosis. */
+    /**
+     * Starts replication the way RDS allows and waits as asked; a replica that does not run raises {@link Failed}
+     * with a diagnosis. A half-running replica (RDS's BROKEN: one thread stopped or failed, or the I/O thread
+     * still connecting) is stopped first: rds_start_replication refuses it otherwise.
+     */
     private static ReplicaStatus start(Context ctx, Session s, Props in) {
         String id = s.spec().address();
         ReplicaStatus st = Replication.status(s);
@@ -118,17 +122,41 @@ public final class ReplicationStartResource implements Resource {
                     + ": the ExternalMaster resource must exist first (run pulumi refresh if it was reset by hand)");
         }
         boolean until = in.has("untilBinlogFile") || in.has("untilGtid");
-        try {
-            if (until) {
-                Procedures.Call c = Procedures.startUntil(EngineOverride.apply(s.server()), in.string("untilBinlogFile"),
-                        in.longValue("untilBinlogPosition"), in.string("untilGtid"));
-                s.call(c.procedure(), c.args().toArray());
-            } else {
-                s.call("mysql.rds_start_replication");
+        Procedures.Call call = new Procedures.Call("mysql.rds_start_replication");
+        if (until) {
+            call = Procedures.startUntil(ExternalMasterResource.engine(s), in.string("untilBinlogFile"),
+                    in.longValue("untilBinlogPosition"), in.string("untilGtid"));
+            int workers = Replication.parallelWorkers(s);
+            if (workers > 1) {
+                throw new ProviderException.InvalidInput(in.has("untilGtid") ? "untilGtid" : "untilBinlogFile",
+                        "RDS refuses to replicate until a position on a multi-threaded replica, and this one has replica_parallel_workers = "
+                                + workers + " (MySQL's default since 8.0.27): set replica_parallel_workers to 0 or 1 in the instance's DB "
+                                + "parameter group, or remove the until inputs; nothing was changed");
             }
+        }
+        if (st.state() == ReplicaStatus.State.ON && !until) return st;
+        if (st.state() != ReplicaStatus.State.OFF) {
+            ctx.progress().warn("replication on " + id + " was " + (st.state() == ReplicaStatus.State.ON ? "running" : "half-running")
+                    + " (I/O: " + st.ioState() + ", SQL: " + (st.sqlRunning() ? "Yes" : "No") + "): stopping it to start it again"
+                    + (st.lastSqlErrno() != 0 ? "; the last SQL error was " + st.lastSqlErrno() : ""));
+            Replication.stop(s);
+        }
+        try {
+            s.call(call.procedure(), call.args().toArray());
         } catch (SqlErrors.SqlFailure e) {
-            if (e.code() != SqlErrors.SIGNAL) throw e;
-            // RDS's "Slave has encountered an error": the status says which
+            if (!Replication.isRefusal(e)) throw e;
+            switch (Replication.Refusal.of(e)) {
+                case START_FAILED, RUNNING -> {
+                    // RDS's "Slave has encountered an error": the status says which; a race with another start: wait
+                }
+                case NOT_CONFIGURED -> throw new ProviderException.Precondition("replication is not configured on " + id
+                        + " (" + e.getMessage() + "): the ExternalMaster resource must exist first; run pulumi refresh, then pulumi up");
+                case MULTI_THREADED -> throw new ProviderException.InvalidInput(in.has("untilGtid") ? "untilGtid" : "untilBinlogFile",
+                        "RDS refuses to replicate until a position on a multi-threaded replica (" + e.getMessage()
+                                + "): set replica_parallel_workers to 0 or 1 in the DB parameter group");
+                default -> throw new ProviderException.Precondition("the RDS instance at " + id + " refused " + call.name() + ": "
+                        + e.getMessage());
+            }
         }
         if (!in.bool("waitForRunning", true)) return Replication.status(s);
         long deadline = System.nanoTime() + in.integer("timeoutSeconds", 300) * 1_000_000_000L;
@@ -214,7 +242,8 @@ public final class ReplicationStartResource implements Resource {
         }
         try (Session s = ctx.open(news, "replica")) {
             ReplicaStatus st = Replication.status(s);
-            if (!st.running()) st = start(ctx, s, news);
+            boolean until = news.has("untilBinlogFile") || news.has("untilGtid");
+            if (!st.running() && !(until && st.ioRunning() && st.lastSqlErrno() == 0)) st = start(ctx, s, news);
             out.putAll(st.outputs());
             return out;
         } catch (Failed e) {
@@ -225,8 +254,8 @@ public final class ReplicationStartResource implements Resource {
     @Override
     public void delete(Context ctx, String id, Props state) {
         try (Session s = ctx.open(state, "replica")) {
-            if (!Replication.status(s).configured()) return;
-            s.call("mysql.rds_stop_replication");
+            // stopping twice, or a replica stopped by hand, is not an error
+            Replication.stop(s);
         }
     }
 }
