@@ -373,8 +373,9 @@ public final class ExternalMasterResource implements Resource {
 
     @Override
     public Map<String, Object> update(Context ctx, String id, Props olds, Props news, boolean preview) {
-        Map<String, Object> out = olds.copy();
-        out.putAll(news.asMap());
+        // inputs removed from the program leave the state too (a cleared delay is no delay)
+        Map<String, Object> out = news.copy();
+        for (String k : List.of("procedure", "engineFlavor", "engineVersion")) out.put(k, olds.raw(k));
         // the starting position stays the one replication began from (see the class comment)
         String newKind = kind(news);
         if (Objects.equals(kind(olds), newKind)) {

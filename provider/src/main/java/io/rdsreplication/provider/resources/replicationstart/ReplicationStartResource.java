@@ -234,8 +234,8 @@ public final class ReplicationStartResource implements Resource {
 
     @Override
     public Map<String, Object> update(Context ctx, String id, Props olds, Props news, boolean preview) {
-        Map<String, Object> out = olds.copy();
-        out.putAll(news.asMap());
+        Map<String, Object> out = news.copy();
+        for (String k : OUTPUTS) out.put(k, olds.raw(k));
         if (preview) {
             for (String k : OUTPUTS) out.put(k, Unknown.VALUE);
             return out;
