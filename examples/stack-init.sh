@@ -31,9 +31,13 @@ set_plain rdsreplication:source.host "$SOURCE_HOST"
 set_plain rdsreplication:source.port "$SOURCE_PORT"
 set_plain rdsreplication:source.username "$SOURCE_ROOT_USER"
 set_secret rdsreplication:source.password "$SOURCE_ROOT_PASSWORD"
-set_plain rdsreplication:source.tls disabled
+# MySQL's default caching_sha2_password logs in over TLS only; the test bed's MariaDB servers go without
+tls_for() { if [ "$1" = mysql ]; then echo preferred; else echo disabled; fi; }
+set_plain rdsreplication:source.tls "$(tls_for "${SOURCE_FLAVOR:-mariadb}")"
 set_plain rdsreplication:replica.host "$REPLICA_HOST"
 set_plain rdsreplication:replica.port "$REPLICA_PORT"
 set_plain rdsreplication:replica.username "$REPLICA_ADMIN_USER"
 set_secret rdsreplication:replica.password "$REPLICA_ADMIN_PASSWORD"
-set_plain rdsreplication:replica.tls disabled
+set_plain rdsreplication:replica.tls "$(tls_for "${REPLICA_FLAVOR:-mariadb}")"
+# and the replication link from a MySQL source needs encryption for the same reason (the 2061 diagnosis)
+if [ "${SOURCE_FLAVOR:-mariadb}" = mysql ]; then set_plain sslEncryption true; fi

@@ -14,7 +14,6 @@ import io.rdsreplication.SecurityGroupIngress;
 import io.rdsreplication.SecurityGroupIngressArgs;
 import io.rdsreplication.inputs.GetSourceStatusArgs;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -56,9 +55,10 @@ public final class App {
                 .replicationPassword(user.password())
                 .binlogFile(source.applyValue(s -> s.binlogFile()))
                 .binlogPosition(source.applyValue(s -> s.binlogPosition()))
+                .sslEncryption(cfg.getBoolean("sslEncryption").orElse(false))
                 .build(),
-                CustomResourceOptions.builder().dependsOn(ingress)
-                        .ignoreChanges(List.of("binlogFile", "binlogPosition")).build());
+                // the coordinates are a starting point only: later ones never re-point the replica
+                CustomResourceOptions.builder().dependsOn(ingress).build());
 
         var start = new ReplicationStart("start", ReplicationStartArgs.builder()
                 .externalMasterId(master.id())

@@ -103,12 +103,35 @@ class YamlExampleIT {
         cli.pulumi("preview", "--expect-no-changes").ok();
     }
 
+    /**
+     * The example feeds getSourceStatus straight into ExternalMaster (no ignoreChanges). With the replica lagging (SQL
+     * thread stopped) and rows written since, the position input has moved: the preview must not re-point (that would
+     * skip the lagging rows), and `up --refresh` repairs replication so that every row arrives exactly once.
+     */
     @Test
     @Order(3)
+    void laggingReplicaNeverSkipsEventsThroughTheCli() throws Exception {
+        try (Connection c = TestBed.replicaRoot()) {
+            TestBed.exec(c, "STOP REPLICA SQL_THREAD");
+        }
+        source("CREATE DATABASE IF NOT EXISTS " + db, "CREATE TABLE IF NOT EXISTS " + db + ".lag (id INT PRIMARY KEY)");
+        for (int i = 1; i <= 30; i++) source("INSERT INTO " + db + ".lag VALUES (" + i + ")");
+        var preview = cli.pulumi("preview", "--diff").ok();
+        assertFalse(preview.out().contains("replace"), "no re-pointing of the lagging replica: " + preview.out());
+        assertFalse(preview.out().contains("binlogPosition"), preview.out());
+        cli.pulumi("up", "--yes", "--skip-preview", "--refresh").ok();
+        assertEquals("30", TestBed.waitForReplica("SELECT COUNT(*) FROM " + db + ".lag", "30", 60), "every lagging row arrived");
+        assertEquals("465", TestBed.waitForReplica("SELECT SUM(id) FROM " + db + ".lag", "465", 5), "each exactly once");
+        assertEquals("Yes", TestBed.replicaStatus().get("Slave_SQL_Running"));
+        cli.pulumi("preview", "--expect-no-changes").ok();
+    }
+
+    @Test
+    @Order(4)
     void driftIsShownByRefreshAndRepairedByUp() throws Exception {
         String rule = output("securityGroupRuleId");
         try (Connection c = TestBed.replicaRoot()) {
-            TestBed.exec(c, "STOP SLAVE");
+            TestBed.exec(c, "STOP REPLICA");
         }
         source("SET SESSION sql_log_bin = 0", "DROP USER '" + user + "'@'127.0.0.1'");
         ec2.revokeSecurityGroupIngress(b -> b.groupId(TestBed.get("SECURITY_GROUP_ID")).securityGroupRuleIds(rule));
@@ -129,7 +152,7 @@ class YamlExampleIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void passwordRotationInPlace() throws Exception {
         String newPw = "rotated'\\\"-" + Long.toString(System.nanoTime(), 36);
         cli.run(cli.prog, List.of("bash", "-c", "printf '%s' \"$PW\" | " + TestBed.get("PULUMI") + " config set --secret replicationPassword"),
@@ -148,7 +171,7 @@ class YamlExampleIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void importEveryResourceThenNoChanges() throws Exception {
         String rule = output("securityGroupRuleId");
         String replica = "127.0.0.1:" + TestBed.replicaPort();
@@ -209,7 +232,7 @@ class YamlExampleIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void secretsStayOutOfStateOutputAndLogs() throws Exception {
         String replPw = cli.config("replicationPassword");
         var export = cli.pulumi("stack", "export").ok().out();
@@ -232,7 +255,7 @@ class YamlExampleIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void destroyLeavesNothing() throws Exception {
         cli.pulumi("destroy", "--yes").ok();
         assertFalse(accountExists(), "the account is gone from the source");
