@@ -18,48 +18,48 @@ import java.util.Optional;
 import javax.annotation.Nullable;
 
 /**
- * Points the RDS instance at the external source (runbook step 8): calls `mysql.rds_set_external_master` or, depending on the engine and inputs, `_with_delay`, `_gtid`, `_with_auto_position`, or the MySQL 8.4 `rds_set_external_source*` names, with bound parameters. Connection settings and the delay change in place, re-pointing from the position the replica has already applied; a new starting position replaces (delete before replace: there is one default channel). Delete calls `rds_reset_external_master`/`_source`. Import id: the replica&#39;s `host:port`.
+ * Points the RDS instance at the external source (runbook step 8): calls `mysql.rds_set_external_master` or, depending on the engine, the procedures it has and the inputs, `_with_delay`, `_gtid`, `_with_auto_position` (after `rds_set_external_source_gtid_purged` for a copy&#39;s GTIDs), the MySQL 8.4 `rds_set_external_source*` names, and `rds_set_source_delay`, with bound parameters; after every call the replica&#39;s status is compared with what was asked. **Starting positions are used once**: `binlogFile`/`binlogPosition`, `gtid` and `autoPosition` say where replication begins when it is first configured. Later changes of their values never re-point a configured replica (it continues from what it has applied; re-pointing to newer coordinates would skip events), so a `getSourceStatus` fed straight in previews no changes after writes on the source. A new copy of the data is a new starting point: a change of `snapshotId` replaces this resource (delete before replace: there is one default channel) and re-points at the new coordinates. Connection settings, the delay and a change of the kind of position (file, GTID, auto-position) change in place, re-pointing from the position the replica has already applied; anything the engine cannot do is refused before replication is stopped. Another RDS instance (`replica` host or port) replaces; its credentials never do. Delete calls `rds_reset_external_master`/`_source`. Import id: the replica&#39;s `host:port`.
  * 
  */
 @ResourceType(type="rdsreplication:index:ExternalMaster")
 public class ExternalMaster extends com.pulumi.resources.CustomResource {
     /**
-     * MySQL GTID auto-positioning (`rds_set_external_master_with_auto_position`; MySQL 5.7, 8.0.26+, 8.4). Changing it replaces.
+     * MySQL GTID auto-positioning (`rds_set_external_master_with_auto_position`; MySQL 5.7, 8.0.26+, 8.4). Switching to or from it re-points in place from the applied position.
      * 
      */
     @Export(name="autoPosition", refs={Boolean.class}, tree="[0]")
     private Output</* @Nullable */ Boolean> autoPosition;
 
     /**
-     * @return MySQL GTID auto-positioning (`rds_set_external_master_with_auto_position`; MySQL 5.7, 8.0.26+, 8.4). Changing it replaces.
+     * @return MySQL GTID auto-positioning (`rds_set_external_master_with_auto_position`; MySQL 5.7, 8.0.26+, 8.4). Switching to or from it re-points in place from the applied position.
      * 
      */
     public Output<Optional<Boolean>> autoPosition() {
         return Codegen.optional(this.autoPosition);
     }
     /**
-     * Source binlog file to start from, like `mysql-bin.000031` (from SourceSnapshot or getSourceStatus). Changing it replaces.
+     * Source binlog file to start from when replication is first configured, like `mysql-bin.000031` (from SourceSnapshot or getSourceStatus). Later changes do not re-point a configured replica (see the resource description); change `snapshotId` for a new starting point.
      * 
      */
     @Export(name="binlogFile", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> binlogFile;
 
     /**
-     * @return Source binlog file to start from, like `mysql-bin.000031` (from SourceSnapshot or getSourceStatus). Changing it replaces.
+     * @return Source binlog file to start from when replication is first configured, like `mysql-bin.000031` (from SourceSnapshot or getSourceStatus). Later changes do not re-point a configured replica (see the resource description); change `snapshotId` for a new starting point.
      * 
      */
     public Output<Optional<String>> binlogFile() {
         return Codegen.optional(this.binlogFile);
     }
     /**
-     * Position in `binlogFile` to start from. Changing it replaces.
+     * Position in `binlogFile` to start from when replication is first configured. Later changes do not re-point a configured replica.
      * 
      */
     @Export(name="binlogPosition", refs={Integer.class}, tree="[0]")
     private Output</* @Nullable */ Integer> binlogPosition;
 
     /**
-     * @return Position in `binlogFile` to start from. Changing it replaces.
+     * @return Position in `binlogFile` to start from when replication is first configured. Later changes do not re-point a configured replica.
      * 
      */
     public Output<Optional<Integer>> binlogPosition() {
@@ -80,14 +80,14 @@ public class ExternalMaster extends com.pulumi.resources.CustomResource {
         return Codegen.optional(this.dbInstanceIdentifier);
     }
     /**
-     * Delayed replication, 0–86400 seconds (`_with_delay`; MySQL only, RDS for MariaDB does not support it). Changed in place.
+     * Delayed replication, 0–86400 seconds (`_with_delay` or `rds_set_source_delay`; RDS for MySQL 5.7/8.0.26+ and RDS for MariaDB 10.6+). Changed in place; removing it clears the delay on the replica.
      * 
      */
     @Export(name="delaySeconds", refs={Integer.class}, tree="[0]")
     private Output</* @Nullable */ Integer> delaySeconds;
 
     /**
-     * @return Delayed replication, 0–86400 seconds (`_with_delay`; MySQL only, RDS for MariaDB does not support it). Changed in place.
+     * @return Delayed replication, 0–86400 seconds (`_with_delay` or `rds_set_source_delay`; RDS for MySQL 5.7/8.0.26+ and RDS for MariaDB 10.6+). Changed in place; removing it clears the delay on the replica.
      * 
      */
     public Output<Optional<Integer>> delaySeconds() {
@@ -122,14 +122,14 @@ public class ExternalMaster extends com.pulumi.resources.CustomResource {
         return this.engineVersion;
     }
     /**
-     * MariaDB GTID position to start from, like `0-1-1728` (`rds_set_external_master_gtid`; RDS for MariaDB with a MariaDB 10.0.24+ source). Changing it replaces.
+     * Where to start when replication is first configured, by GTID: on RDS for MariaDB a MariaDB GTID position like `0-1-1728` (`rds_set_external_master_gtid`, then `rds_set_source_delay` for a delay); on RDS for MySQL the GTID set the copy already holds, like `3E11FA47-71CA-11E1-9E33-C80AA9429562:1-23` (SourceSnapshot&#39;s `gtid`): it is recorded on the replica with `rds_set_external_source_gtid_purged` (8.0.37+, 8.4), then GTID auto-positioning starts. Later changes do not re-point a configured replica.
      * 
      */
     @Export(name="gtid", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> gtid;
 
     /**
-     * @return MariaDB GTID position to start from, like `0-1-1728` (`rds_set_external_master_gtid`; RDS for MariaDB with a MariaDB 10.0.24+ source). Changing it replaces.
+     * @return Where to start when replication is first configured, by GTID: on RDS for MariaDB a MariaDB GTID position like `0-1-1728` (`rds_set_external_master_gtid`, then `rds_set_source_delay` for a delay); on RDS for MySQL the GTID set the copy already holds, like `3E11FA47-71CA-11E1-9E33-C80AA9429562:1-23` (SourceSnapshot&#39;s `gtid`): it is recorded on the replica with `rds_set_external_source_gtid_purged` (8.0.37+, 8.4), then GTID auto-positioning starts. Later changes do not re-point a configured replica.
      * 
      */
     public Output<Optional<String>> gtid() {
@@ -150,28 +150,28 @@ public class ExternalMaster extends com.pulumi.resources.CustomResource {
         return this.procedure;
     }
     /**
-     * Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration.
+     * Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration. Another host or port is another instance and replaces; new credentials are only recorded.
      * 
      */
     @Export(name="replica", refs={Connection.class}, tree="[0]")
     private Output</* @Nullable */ Connection> replica;
 
     /**
-     * @return Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration.
+     * @return Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration. Another host or port is another instance and replaces; new credentials are only recorded.
      * 
      */
     public Output<Optional<Connection>> replica() {
         return Codegen.optional(this.replica);
     }
     /**
-     * Password of the replication account. Changed in place: replication is re-pointed from the position already applied.
+     * Password of the replication account. Changed in place: replication is re-pointed from the position already applied. At most 32 characters when the RDS instance runs MySQL (error 3056); no leading or trailing white space (RDS trims it).
      * 
      */
     @Export(name="replicationPassword", refs={String.class}, tree="[0]")
     private Output<String> replicationPassword;
 
     /**
-     * @return Password of the replication account. Changed in place: replication is re-pointed from the position already applied.
+     * @return Password of the replication account. Changed in place: replication is re-pointed from the position already applied. At most 32 characters when the RDS instance runs MySQL (error 3056); no leading or trailing white space (RDS trims it).
      * 
      */
     public Output<String> replicationPassword() {
@@ -190,6 +190,20 @@ public class ExternalMaster extends com.pulumi.resources.CustomResource {
      */
     public Output<String> replicationUser() {
         return this.replicationUser;
+    }
+    /**
+     * The id of the SourceSnapshot that loaded the replica&#39;s data (`snapshot.id`). A new snapshot is a new starting point: when this changes from one value to another, ExternalMaster is replaced and re-points at the program&#39;s coordinates. Setting it for the first time, or removing it, re-points nothing.
+     * 
+     */
+    @Export(name="snapshotId", refs={String.class}, tree="[0]")
+    private Output</* @Nullable */ String> snapshotId;
+
+    /**
+     * @return The id of the SourceSnapshot that loaded the replica&#39;s data (`snapshot.id`). A new snapshot is a new starting point: when this changes from one value to another, ExternalMaster is replaced and re-points at the program&#39;s coordinates. Setting it for the first time, or removing it, re-points nothing.
+     * 
+     */
+    public Output<Optional<String>> snapshotId() {
+        return Codegen.optional(this.snapshotId);
     }
     /**
      * Address of the external source as the RDS instance reaches it: an IP address or a public DNS name (EC2 private DNS names are not supported by RDS). Changed in place.
@@ -280,7 +294,8 @@ public class ExternalMaster extends com.pulumi.resources.CustomResource {
                 "autoPosition",
                 "binlogFile",
                 "binlogPosition",
-                "gtid"
+                "gtid",
+                "snapshotId"
             ))
             .build();
         return com.pulumi.resources.CustomResourceOptions.merge(defaultOptions, options, id);

@@ -21,14 +21,14 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
     public static final ExternalMasterArgs Empty = new ExternalMasterArgs();
 
     /**
-     * MySQL GTID auto-positioning (`rds_set_external_master_with_auto_position`; MySQL 5.7, 8.0.26+, 8.4). Changing it replaces.
+     * MySQL GTID auto-positioning (`rds_set_external_master_with_auto_position`; MySQL 5.7, 8.0.26+, 8.4). Switching to or from it re-points in place from the applied position.
      * 
      */
     @Import(name="autoPosition")
     private @Nullable Output<Boolean> autoPosition;
 
     /**
-     * @return MySQL GTID auto-positioning (`rds_set_external_master_with_auto_position`; MySQL 5.7, 8.0.26+, 8.4). Changing it replaces.
+     * @return MySQL GTID auto-positioning (`rds_set_external_master_with_auto_position`; MySQL 5.7, 8.0.26+, 8.4). Switching to or from it re-points in place from the applied position.
      * 
      */
     public Optional<Output<Boolean>> autoPosition() {
@@ -36,14 +36,14 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
     }
 
     /**
-     * Source binlog file to start from, like `mysql-bin.000031` (from SourceSnapshot or getSourceStatus). Changing it replaces.
+     * Source binlog file to start from when replication is first configured, like `mysql-bin.000031` (from SourceSnapshot or getSourceStatus). Later changes do not re-point a configured replica (see the resource description); change `snapshotId` for a new starting point.
      * 
      */
     @Import(name="binlogFile")
     private @Nullable Output<String> binlogFile;
 
     /**
-     * @return Source binlog file to start from, like `mysql-bin.000031` (from SourceSnapshot or getSourceStatus). Changing it replaces.
+     * @return Source binlog file to start from when replication is first configured, like `mysql-bin.000031` (from SourceSnapshot or getSourceStatus). Later changes do not re-point a configured replica (see the resource description); change `snapshotId` for a new starting point.
      * 
      */
     public Optional<Output<String>> binlogFile() {
@@ -51,14 +51,14 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
     }
 
     /**
-     * Position in `binlogFile` to start from. Changing it replaces.
+     * Position in `binlogFile` to start from when replication is first configured. Later changes do not re-point a configured replica.
      * 
      */
     @Import(name="binlogPosition")
     private @Nullable Output<Integer> binlogPosition;
 
     /**
-     * @return Position in `binlogFile` to start from. Changing it replaces.
+     * @return Position in `binlogFile` to start from when replication is first configured. Later changes do not re-point a configured replica.
      * 
      */
     public Optional<Output<Integer>> binlogPosition() {
@@ -81,14 +81,14 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
     }
 
     /**
-     * Delayed replication, 0–86400 seconds (`_with_delay`; MySQL only, RDS for MariaDB does not support it). Changed in place.
+     * Delayed replication, 0–86400 seconds (`_with_delay` or `rds_set_source_delay`; RDS for MySQL 5.7/8.0.26+ and RDS for MariaDB 10.6+). Changed in place; removing it clears the delay on the replica.
      * 
      */
     @Import(name="delaySeconds")
     private @Nullable Output<Integer> delaySeconds;
 
     /**
-     * @return Delayed replication, 0–86400 seconds (`_with_delay`; MySQL only, RDS for MariaDB does not support it). Changed in place.
+     * @return Delayed replication, 0–86400 seconds (`_with_delay` or `rds_set_source_delay`; RDS for MySQL 5.7/8.0.26+ and RDS for MariaDB 10.6+). Changed in place; removing it clears the delay on the replica.
      * 
      */
     public Optional<Output<Integer>> delaySeconds() {
@@ -96,14 +96,14 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
     }
 
     /**
-     * MariaDB GTID position to start from, like `0-1-1728` (`rds_set_external_master_gtid`; RDS for MariaDB with a MariaDB 10.0.24+ source). Changing it replaces.
+     * Where to start when replication is first configured, by GTID: on RDS for MariaDB a MariaDB GTID position like `0-1-1728` (`rds_set_external_master_gtid`, then `rds_set_source_delay` for a delay); on RDS for MySQL the GTID set the copy already holds, like `3E11FA47-71CA-11E1-9E33-C80AA9429562:1-23` (SourceSnapshot&#39;s `gtid`): it is recorded on the replica with `rds_set_external_source_gtid_purged` (8.0.37+, 8.4), then GTID auto-positioning starts. Later changes do not re-point a configured replica.
      * 
      */
     @Import(name="gtid")
     private @Nullable Output<String> gtid;
 
     /**
-     * @return MariaDB GTID position to start from, like `0-1-1728` (`rds_set_external_master_gtid`; RDS for MariaDB with a MariaDB 10.0.24+ source). Changing it replaces.
+     * @return Where to start when replication is first configured, by GTID: on RDS for MariaDB a MariaDB GTID position like `0-1-1728` (`rds_set_external_master_gtid`, then `rds_set_source_delay` for a delay); on RDS for MySQL the GTID set the copy already holds, like `3E11FA47-71CA-11E1-9E33-C80AA9429562:1-23` (SourceSnapshot&#39;s `gtid`): it is recorded on the replica with `rds_set_external_source_gtid_purged` (8.0.37+, 8.4), then GTID auto-positioning starts. Later changes do not re-point a configured replica.
      * 
      */
     public Optional<Output<String>> gtid() {
@@ -111,14 +111,14 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
     }
 
     /**
-     * Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration.
+     * Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration. Another host or port is another instance and replaces; new credentials are only recorded.
      * 
      */
     @Import(name="replica")
     private @Nullable Output<ConnectionArgs> replica;
 
     /**
-     * @return Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration.
+     * @return Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration. Another host or port is another instance and replaces; new credentials are only recorded.
      * 
      */
     public Optional<Output<ConnectionArgs>> replica() {
@@ -126,14 +126,14 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
     }
 
     /**
-     * Password of the replication account. Changed in place: replication is re-pointed from the position already applied.
+     * Password of the replication account. Changed in place: replication is re-pointed from the position already applied. At most 32 characters when the RDS instance runs MySQL (error 3056); no leading or trailing white space (RDS trims it).
      * 
      */
     @Import(name="replicationPassword", required=true)
     private Output<String> replicationPassword;
 
     /**
-     * @return Password of the replication account. Changed in place: replication is re-pointed from the position already applied.
+     * @return Password of the replication account. Changed in place: replication is re-pointed from the position already applied. At most 32 characters when the RDS instance runs MySQL (error 3056); no leading or trailing white space (RDS trims it).
      * 
      */
     public Output<String> replicationPassword() {
@@ -153,6 +153,21 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
      */
     public Output<String> replicationUser() {
         return this.replicationUser;
+    }
+
+    /**
+     * The id of the SourceSnapshot that loaded the replica&#39;s data (`snapshot.id`). A new snapshot is a new starting point: when this changes from one value to another, ExternalMaster is replaced and re-points at the program&#39;s coordinates. Setting it for the first time, or removing it, re-points nothing.
+     * 
+     */
+    @Import(name="snapshotId")
+    private @Nullable Output<String> snapshotId;
+
+    /**
+     * @return The id of the SourceSnapshot that loaded the replica&#39;s data (`snapshot.id`). A new snapshot is a new starting point: when this changes from one value to another, ExternalMaster is replaced and re-points at the program&#39;s coordinates. Setting it for the first time, or removing it, re-points nothing.
+     * 
+     */
+    public Optional<Output<String>> snapshotId() {
+        return Optional.ofNullable(this.snapshotId);
     }
 
     /**
@@ -212,6 +227,7 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
         this.replica = $.replica;
         this.replicationPassword = $.replicationPassword;
         this.replicationUser = $.replicationUser;
+        this.snapshotId = $.snapshotId;
         this.sourceHost = $.sourceHost;
         this.sourcePort = $.sourcePort;
         this.sslEncryption = $.sslEncryption;
@@ -236,7 +252,7 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param autoPosition MySQL GTID auto-positioning (`rds_set_external_master_with_auto_position`; MySQL 5.7, 8.0.26+, 8.4). Changing it replaces.
+         * @param autoPosition MySQL GTID auto-positioning (`rds_set_external_master_with_auto_position`; MySQL 5.7, 8.0.26+, 8.4). Switching to or from it re-points in place from the applied position.
          * 
          * @return builder
          * 
@@ -247,7 +263,7 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param autoPosition MySQL GTID auto-positioning (`rds_set_external_master_with_auto_position`; MySQL 5.7, 8.0.26+, 8.4). Changing it replaces.
+         * @param autoPosition MySQL GTID auto-positioning (`rds_set_external_master_with_auto_position`; MySQL 5.7, 8.0.26+, 8.4). Switching to or from it re-points in place from the applied position.
          * 
          * @return builder
          * 
@@ -257,7 +273,7 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param binlogFile Source binlog file to start from, like `mysql-bin.000031` (from SourceSnapshot or getSourceStatus). Changing it replaces.
+         * @param binlogFile Source binlog file to start from when replication is first configured, like `mysql-bin.000031` (from SourceSnapshot or getSourceStatus). Later changes do not re-point a configured replica (see the resource description); change `snapshotId` for a new starting point.
          * 
          * @return builder
          * 
@@ -268,7 +284,7 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param binlogFile Source binlog file to start from, like `mysql-bin.000031` (from SourceSnapshot or getSourceStatus). Changing it replaces.
+         * @param binlogFile Source binlog file to start from when replication is first configured, like `mysql-bin.000031` (from SourceSnapshot or getSourceStatus). Later changes do not re-point a configured replica (see the resource description); change `snapshotId` for a new starting point.
          * 
          * @return builder
          * 
@@ -278,7 +294,7 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param binlogPosition Position in `binlogFile` to start from. Changing it replaces.
+         * @param binlogPosition Position in `binlogFile` to start from when replication is first configured. Later changes do not re-point a configured replica.
          * 
          * @return builder
          * 
@@ -289,7 +305,7 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param binlogPosition Position in `binlogFile` to start from. Changing it replaces.
+         * @param binlogPosition Position in `binlogFile` to start from when replication is first configured. Later changes do not re-point a configured replica.
          * 
          * @return builder
          * 
@@ -320,7 +336,7 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param delaySeconds Delayed replication, 0–86400 seconds (`_with_delay`; MySQL only, RDS for MariaDB does not support it). Changed in place.
+         * @param delaySeconds Delayed replication, 0–86400 seconds (`_with_delay` or `rds_set_source_delay`; RDS for MySQL 5.7/8.0.26+ and RDS for MariaDB 10.6+). Changed in place; removing it clears the delay on the replica.
          * 
          * @return builder
          * 
@@ -331,7 +347,7 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param delaySeconds Delayed replication, 0–86400 seconds (`_with_delay`; MySQL only, RDS for MariaDB does not support it). Changed in place.
+         * @param delaySeconds Delayed replication, 0–86400 seconds (`_with_delay` or `rds_set_source_delay`; RDS for MySQL 5.7/8.0.26+ and RDS for MariaDB 10.6+). Changed in place; removing it clears the delay on the replica.
          * 
          * @return builder
          * 
@@ -341,7 +357,7 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param gtid MariaDB GTID position to start from, like `0-1-1728` (`rds_set_external_master_gtid`; RDS for MariaDB with a MariaDB 10.0.24+ source). Changing it replaces.
+         * @param gtid Where to start when replication is first configured, by GTID: on RDS for MariaDB a MariaDB GTID position like `0-1-1728` (`rds_set_external_master_gtid`, then `rds_set_source_delay` for a delay); on RDS for MySQL the GTID set the copy already holds, like `3E11FA47-71CA-11E1-9E33-C80AA9429562:1-23` (SourceSnapshot&#39;s `gtid`): it is recorded on the replica with `rds_set_external_source_gtid_purged` (8.0.37+, 8.4), then GTID auto-positioning starts. Later changes do not re-point a configured replica.
          * 
          * @return builder
          * 
@@ -352,7 +368,7 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param gtid MariaDB GTID position to start from, like `0-1-1728` (`rds_set_external_master_gtid`; RDS for MariaDB with a MariaDB 10.0.24+ source). Changing it replaces.
+         * @param gtid Where to start when replication is first configured, by GTID: on RDS for MariaDB a MariaDB GTID position like `0-1-1728` (`rds_set_external_master_gtid`, then `rds_set_source_delay` for a delay); on RDS for MySQL the GTID set the copy already holds, like `3E11FA47-71CA-11E1-9E33-C80AA9429562:1-23` (SourceSnapshot&#39;s `gtid`): it is recorded on the replica with `rds_set_external_source_gtid_purged` (8.0.37+, 8.4), then GTID auto-positioning starts. Later changes do not re-point a configured replica.
          * 
          * @return builder
          * 
@@ -362,7 +378,7 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param replica Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration.
+         * @param replica Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration. Another host or port is another instance and replaces; new credentials are only recorded.
          * 
          * @return builder
          * 
@@ -373,7 +389,7 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param replica Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration.
+         * @param replica Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration. Another host or port is another instance and replaces; new credentials are only recorded.
          * 
          * @return builder
          * 
@@ -383,7 +399,7 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param replicationPassword Password of the replication account. Changed in place: replication is re-pointed from the position already applied.
+         * @param replicationPassword Password of the replication account. Changed in place: replication is re-pointed from the position already applied. At most 32 characters when the RDS instance runs MySQL (error 3056); no leading or trailing white space (RDS trims it).
          * 
          * @return builder
          * 
@@ -394,7 +410,7 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param replicationPassword Password of the replication account. Changed in place: replication is re-pointed from the position already applied.
+         * @param replicationPassword Password of the replication account. Changed in place: replication is re-pointed from the position already applied. At most 32 characters when the RDS instance runs MySQL (error 3056); no leading or trailing white space (RDS trims it).
          * 
          * @return builder
          * 
@@ -422,6 +438,27 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
          */
         public Builder replicationUser(String replicationUser) {
             return replicationUser(Output.of(replicationUser));
+        }
+
+        /**
+         * @param snapshotId The id of the SourceSnapshot that loaded the replica&#39;s data (`snapshot.id`). A new snapshot is a new starting point: when this changes from one value to another, ExternalMaster is replaced and re-points at the program&#39;s coordinates. Setting it for the first time, or removing it, re-points nothing.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder snapshotId(@Nullable Output<String> snapshotId) {
+            $.snapshotId = snapshotId;
+            return this;
+        }
+
+        /**
+         * @param snapshotId The id of the SourceSnapshot that loaded the replica&#39;s data (`snapshot.id`). A new snapshot is a new starting point: when this changes from one value to another, ExternalMaster is replaced and re-points at the program&#39;s coordinates. Setting it for the first time, or removing it, re-points nothing.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder snapshotId(String snapshotId) {
+            return snapshotId(Output.of(snapshotId));
         }
 
         /**

@@ -18,7 +18,7 @@ import java.util.Optional;
 import javax.annotation.Nullable;
 
 /**
- * Starts replication on the RDS instance (runbook step 9) with `mysql.rds_start_replication` and confirms that it runs. Read shows a stopped or broken replica as drift; `pulumi up` starts it again. Delete calls `rds_stop_replication`. Outputs which source binlogs have been applied, so you know which ones the source may purge (the runbook&#39;s second guideline). Import id: the replica&#39;s `host:port`.
+ * Starts replication on the RDS instance (runbook step 9) with `mysql.rds_start_replication` and confirms that it runs. Read shows a stopped or half-running replica as drift; `pulumi up` repairs it the way RDS allows (a half-running replica is stopped first, then started). A refusal of RDS is reported as RDS says it, with what to do. Delete calls `rds_stop_replication` unless replication is already stopped. Outputs which source binlogs have been applied, so you know which ones the source may purge (the runbook&#39;s second guideline). Import id: the replica&#39;s `host:port`.
  * 
  */
 @ResourceType(type="rdsreplication:index:ReplicationStart")
@@ -178,14 +178,14 @@ public class ReplicationStart extends com.pulumi.resources.CustomResource {
         return this.timeoutSeconds;
     }
     /**
-     * Stop replication when it reaches this source binlog file (`rds_start_replication_until`; MySQL only).
+     * Stop replication when it reaches this source binlog file (`rds_start_replication_until`; RDS for MySQL only). RDS refuses it on a multi-threaded replica (`replica_parallel_workers` &gt; 1, MySQL&#39;s default since 8.0.27): set it to 0 or 1 in the DB parameter group; the provider checks this before calling anything.
      * 
      */
     @Export(name="untilBinlogFile", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> untilBinlogFile;
 
     /**
-     * @return Stop replication when it reaches this source binlog file (`rds_start_replication_until`; MySQL only).
+     * @return Stop replication when it reaches this source binlog file (`rds_start_replication_until`; RDS for MySQL only). RDS refuses it on a multi-threaded replica (`replica_parallel_workers` &gt; 1, MySQL&#39;s default since 8.0.27): set it to 0 or 1 in the DB parameter group; the provider checks this before calling anything.
      * 
      */
     public Output<Optional<String>> untilBinlogFile() {
@@ -206,14 +206,14 @@ public class ReplicationStart extends com.pulumi.resources.CustomResource {
         return Codegen.optional(this.untilBinlogPosition);
     }
     /**
-     * Stop replication after this GTID (`rds_start_replication_until_gtid`; MySQL only).
+     * Stop replication after this GTID set (`rds_start_replication_until_gtid`; RDS for MySQL only, single-threaded replica as for `untilBinlogFile`).
      * 
      */
     @Export(name="untilGtid", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> untilGtid;
 
     /**
-     * @return Stop replication after this GTID (`rds_start_replication_until_gtid`; MySQL only).
+     * @return Stop replication after this GTID set (`rds_start_replication_until_gtid`; RDS for MySQL only, single-threaded replica as for `untilBinlogFile`).
      * 
      */
     public Output<Optional<String>> untilGtid() {

@@ -81,14 +81,14 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
     }
 
     /**
-     * Stop replication when it reaches this source binlog file (`rds_start_replication_until`; MySQL only).
+     * Stop replication when it reaches this source binlog file (`rds_start_replication_until`; RDS for MySQL only). RDS refuses it on a multi-threaded replica (`replica_parallel_workers` &gt; 1, MySQL&#39;s default since 8.0.27): set it to 0 or 1 in the DB parameter group; the provider checks this before calling anything.
      * 
      */
     @Import(name="untilBinlogFile")
     private @Nullable Output<String> untilBinlogFile;
 
     /**
-     * @return Stop replication when it reaches this source binlog file (`rds_start_replication_until`; MySQL only).
+     * @return Stop replication when it reaches this source binlog file (`rds_start_replication_until`; RDS for MySQL only). RDS refuses it on a multi-threaded replica (`replica_parallel_workers` &gt; 1, MySQL&#39;s default since 8.0.27): set it to 0 or 1 in the DB parameter group; the provider checks this before calling anything.
      * 
      */
     public Optional<Output<String>> untilBinlogFile() {
@@ -111,14 +111,14 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
     }
 
     /**
-     * Stop replication after this GTID (`rds_start_replication_until_gtid`; MySQL only).
+     * Stop replication after this GTID set (`rds_start_replication_until_gtid`; RDS for MySQL only, single-threaded replica as for `untilBinlogFile`).
      * 
      */
     @Import(name="untilGtid")
     private @Nullable Output<String> untilGtid;
 
     /**
-     * @return Stop replication after this GTID (`rds_start_replication_until_gtid`; MySQL only).
+     * @return Stop replication after this GTID set (`rds_start_replication_until_gtid`; RDS for MySQL only, single-threaded replica as for `untilBinlogFile`).
      * 
      */
     public Optional<Output<String>> untilGtid() {
@@ -256,7 +256,7 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
         }
 
         /**
-         * @param untilBinlogFile Stop replication when it reaches this source binlog file (`rds_start_replication_until`; MySQL only).
+         * @param untilBinlogFile Stop replication when it reaches this source binlog file (`rds_start_replication_until`; RDS for MySQL only). RDS refuses it on a multi-threaded replica (`replica_parallel_workers` &gt; 1, MySQL&#39;s default since 8.0.27): set it to 0 or 1 in the DB parameter group; the provider checks this before calling anything.
          * 
          * @return builder
          * 
@@ -267,7 +267,7 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
         }
 
         /**
-         * @param untilBinlogFile Stop replication when it reaches this source binlog file (`rds_start_replication_until`; MySQL only).
+         * @param untilBinlogFile Stop replication when it reaches this source binlog file (`rds_start_replication_until`; RDS for MySQL only). RDS refuses it on a multi-threaded replica (`replica_parallel_workers` &gt; 1, MySQL&#39;s default since 8.0.27): set it to 0 or 1 in the DB parameter group; the provider checks this before calling anything.
          * 
          * @return builder
          * 
@@ -298,7 +298,7 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
         }
 
         /**
-         * @param untilGtid Stop replication after this GTID (`rds_start_replication_until_gtid`; MySQL only).
+         * @param untilGtid Stop replication after this GTID set (`rds_start_replication_until_gtid`; RDS for MySQL only, single-threaded replica as for `untilBinlogFile`).
          * 
          * @return builder
          * 
@@ -309,7 +309,7 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
         }
 
         /**
-         * @param untilGtid Stop replication after this GTID (`rds_start_replication_until_gtid`; MySQL only).
+         * @param untilGtid Stop replication after this GTID set (`rds_start_replication_until_gtid`; RDS for MySQL only, single-threaded replica as for `untilBinlogFile`).
          * 
          * @return builder
          * 
