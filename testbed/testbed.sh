@@ -69,8 +69,9 @@ start_server() { # name port server_id engine extra args...
   if alive "$d/mysqld.pid" && rootsql "$name" -e 'SELECT 1' >/dev/null 2>&1; then
     log "$name ($engine) already up on 127.0.0.1:$port (pid $(cat "$d/mysqld.pid"))"; return 0
   fi
-  # a server that was killed leaves its pid file behind: it names no server of ours any more
-  alive "$d/mysqld.pid" || rm -f "$d/mysqld.pid"
+  # a server that was killed leaves its pid file (and MySQL its socket lock) behind: they name no server of ours
+  # any more, and MySQL refuses to start if the PID in the lock now belongs to another process
+  alive "$d/mysqld.pid" || rm -f "$d/mysqld.pid" "$d/mysqld.sock.lock"
   if [ ! -f "$d/engine" ]; then
     rm -rf "$d"; mkdir -p "$d/data" "$d/tmp"
     if ! engine_init_datadir "$engine" "$d/data" "$d/install.log"; then
