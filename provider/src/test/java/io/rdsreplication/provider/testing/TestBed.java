@@ -160,10 +160,10 @@ public final class TestBed {
         return out;
     }
 
-    /** Master ↔ Source, Slave ↔ Replica in a column name, keeping the case of each word. */
+    /** Master ↔ Source, Slave ↔ Replica as words of a column name (not Replicate_Do_DB), keeping their case. */
     static String otherGeneration(String name) {
         StringBuilder out = new StringBuilder();
-        var m = java.util.regex.Pattern.compile("(?i)master|source|slave|replica").matcher(name);
+        var m = java.util.regex.Pattern.compile("(?i)(?<![a-z])(master|source|slave|replica)(?![a-z])").matcher(name);
         int last = 0;
         while (m.find()) {
             String w = m.group();
