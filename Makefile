@@ -7,13 +7,19 @@ JAR := provider/target/pulumi-resource-rdsreplication-$(VERSION)-all.jar
 PROVIDER_DIR := $(ROOT)/.bin/provider
 export PATH := $(ROOT)/.bin:$(PATH)
 
-.PHONY: help provider install pulumi sdk dist testbed-up testbed-down demo test test-unit bench clean java-check
+# Engine pairs <source>:<replica> (see testbed/engines.sh): `make test` runs the integration and end-to-end
+# tiers on each of PAIRS, `make test-matrix` on each of MATRIX_PAIRS (the extended tier and cross-engine pairs).
+PAIRS ?= mariadb1011:mariadb1011 mariadb114:mariadb114 mysql80:mysql80
+MATRIX_PAIRS ?= mysql9:mysql9 mariadb118:mariadb118 mysql80:mysql9 mariadb1011:mariadb114
+
+.PHONY: help provider install pulumi sdk dist testbed-up testbed-prepare testbed-down demo test test-unit test-matrix bench clean java-check
 
 help:
 	@echo "make demo          run the example against the local test bed (main job)"
-	@echo "make test          unit, integration and end-to-end tests (brings the test bed up)"
+	@echo "make test          unit tests, then integration and end-to-end tests on each engine pair of PAIRS"
+	@echo "make test-matrix   integration and end-to-end tests on the extended pairs (MATRIX_PAIRS)"
 	@echo "make provider      build the plugin jar;  make install: into .bin/provider"
-	@echo "make testbed-up    start MariaDB source + RDS-like replica, moto, build pulumi;  make testbed-down"
+	@echo "make testbed-up    start source + RDS-like replica (ENGINES=src:replica), moto, pulumi;  make testbed-down"
 	@echo "make sdk           regenerate sdk/java from schema.json;  make dist: plugin tarball;  make bench"
 
 java-check:
@@ -40,18 +46,27 @@ sdk: pulumi
 testbed-up:
 	testbed/testbed.sh up
 
+testbed-prepare:
+	testbed/testbed.sh prepare mariadb114 mysql80 mysql9 mariadb118
+
 testbed-down:
 	testbed/testbed.sh down
 
 test-unit: java-check
 	$(MVN) test
 
-# Unit tests (surefire), then the packaged plugin, then integration and end-to-end tests (failsafe) against
-# the test bed. Surefire/failsafe print their summaries.
+# Unit tests (surefire) once, then the packaged plugin, then the integration and end-to-end tests (failsafe) on
+# each engine pair in turn; every pair runs, and the target fails if any failed (a summary line per pair).
 test: java-check testbed-up
 	$(MAKE) install
 	$(MVN) -DskipTests -pl sdk/java -am install
-	mvn -B -e -ntp verify
+	mvn -B -e -ntp test
+	testbed/test-pairs.sh $(PAIRS)
+
+test-matrix: java-check testbed-up
+	$(MAKE) install
+	$(MVN) -DskipTests -pl sdk/java -am install
+	testbed/test-pairs.sh $(MATRIX_PAIRS)
 
 demo: testbed-up install
 	examples/demo.sh

@@ -1,12 +1,16 @@
-"""Seed moto (server mode) with what the runbook's AWS side needs: a VPC, a security group and an RDS for
-MariaDB instance that uses it. Idempotent: reuses what a previous run created (found by name/tag).
-Prints shell KEY=VALUE lines. Usage: seed_moto.py REPLICA_PORT"""
+"""Seed moto (server mode) with what the runbook's AWS side needs: a VPC, a security group and an RDS instance
+that uses it, of the replica's engine (mysql or mariadb, with its version). Idempotent: reuses what a previous
+run created (found by name/tag); an instance of another engine is replaced.
+Prints shell KEY=VALUE lines. Usage: seed_moto.py REPLICA_PORT [ENGINE VERSION]"""
 import os
 import sys
 
 import boto3
 
 replica_port = int(sys.argv[1]) if len(sys.argv) > 1 else 3306
+engine = sys.argv[2] if len(sys.argv) > 2 else "mariadb"
+# moto answers 500 for mariadb without an engine version; RDS versions are x.y.z (no "-MariaDB-log" suffix)
+version = (sys.argv[3] if len(sys.argv) > 3 else "10.11.9").split("-")[0]
 region = os.environ.get("AWS_REGION", "us-east-1")
 endpoint = os.environ["AWS_ENDPOINT_URL"]
 ec2 = boto3.client("ec2", region_name=region, endpoint_url=endpoint)
@@ -30,10 +34,15 @@ else:
 
 instance_id = "rds-replica"
 try:
-    rds.describe_db_instances(DBInstanceIdentifier=instance_id)
+    existing = rds.describe_db_instances(DBInstanceIdentifier=instance_id)["DBInstances"][0]
+    if (existing["Engine"], existing.get("EngineVersion")) != (engine, version):
+        rds.delete_db_instance(DBInstanceIdentifier=instance_id, SkipFinalSnapshot=True)
+        existing = None
 except rds.exceptions.DBInstanceNotFoundFault:
-    rds.create_db_instance(DBInstanceIdentifier=instance_id, DBInstanceClass="db.t3.micro", Engine="mariadb",
-                           EngineVersion="10.11.9", MasterUsername="admin", MasterUserPassword="unused-by-tests",
+    existing = None
+if existing is None:
+    rds.create_db_instance(DBInstanceIdentifier=instance_id, DBInstanceClass="db.t3.micro", Engine=engine,
+                           EngineVersion=version, MasterUsername="admin", MasterUserPassword="unused-by-tests",
                            AllocatedStorage=20, Port=replica_port, VpcSecurityGroupIds=[sg_id],
                            BackupRetentionPeriod=7, MultiAZ=False)
 

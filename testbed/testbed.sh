@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The local test bed: two MariaDB servers (an external "source" and an "RDS replica" carrying emulated
+# The local test bed: two MySQL-family servers (an external "source" and an "RDS replica" carrying emulated
 # mysql.rds_* procedures), moto in server mode for EC2/RDS, and the pulumi CLI. Everything listens on
 # 127.0.0.1, lives under .testbed/ (git-ignored) and is stopped by the PIDs recorded there.
-#   testbed.sh up | down | status
+#   testbed.sh up | down | status | prepare ENGINE...
+# ENGINES=<source>:<replica> picks the engines (see testbed/engines.sh; default mariadb1011:mariadb1011).
 # Ports: SOURCE_PORT (13306), REPLICA_PORT (13307), MOTO_PORT (15000).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,17 +14,22 @@ MOTO_PORT=${MOTO_PORT:-15000}
 MOTO_VERSION=5.2.5
 RUNUSER=$(id -un)
 log() { printf 'testbed: %s\n' "$*" >&2; }
+# shellcheck source=testbed/engines.sh
+. "$ROOT/testbed/engines.sh"
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-ensure_packages() {
-  if ! command -v mariadbd >/dev/null || ! command -v mariadb-install-db >/dev/null || ! command -v mariadb >/dev/null \
-     || ! command -v openssl >/dev/null; then
-    log "installing mariadb-server and mariadb-client from Debian's packages"
-    local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends mariadb-server mariadb-client openssl >/dev/null
+# The pair of engines: ENGINES=<source>:<replica>; without it, the pair that runs or ran last (recorded in
+# .testbed/engines.pair), so a restart after a fault brings back the same servers; else MariaDB 10.11 twice.
+resolve_engines() {
+  local pair=${ENGINES:-}
+  [ -n "$pair" ] || { [ -s "$TB/engines.pair" ] && pair=$(cat "$TB/engines.pair"); }
+  [ -n "$pair" ] || pair=mariadb1011:mariadb1011
+  SOURCE_ENGINE=${pair%%:*}; REPLICA_ENGINE=${pair#*:}
+  if [ "$pair" != "$SOURCE_ENGINE:$REPLICA_ENGINE" ] || ! engine_valid "$SOURCE_ENGINE" || ! engine_valid "$REPLICA_ENGINE"; then
+    echo "ENGINES=$pair: expected <source>:<replica>, each one of: $ENGINE_IDS" >&2; exit 2
   fi
+  ENGINES=$SOURCE_ENGINE:$REPLICA_ENGINE
 }
 
 secret() { # name -> a stable random password kept in .testbed/secrets
@@ -36,33 +42,65 @@ secret() { # name -> a stable random password kept in .testbed/secrets
 }
 
 sock() { echo "$TB/$1/mysqld.sock"; }
+# root over the socket with the Debian MariaDB client (it speaks to every engine here, MySQL included)
 rootsql() { mariadb --no-defaults -uroot --socket="$(sock "$1")" "${@:2}"; }
 
-start_mariadb() { # name port server_id extra args...
-  local name=$1 port=$2 sid=$3; shift 3
+stop_pidfile() { # pidfile name
+  if alive "$1"; then
+    local pid; pid=$(cat "$1")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+    log "stopped $2 (pid $pid)"
+  fi
+  rm -f "$1"
+}
+
+start_server() { # name port server_id engine extra args...
+  local name=$1 port=$2 sid=$3 engine=$4; shift 4
   local d=$TB/$name
+  # a data directory made by today's script before engines were recorded is MariaDB 10.11's
+  [ -f "$d/engine" ] || { [ -d "$d/data/mysql" ] && echo mariadb1011 >"$d/engine"; } || true
+  if [ -f "$d/engine" ] && [ "$(cat "$d/engine")" != "$engine" ]; then
+    log "$name: switching from $(cat "$d/engine") to $engine (its data directory starts afresh)"
+    stop_pidfile "$d/mysqld.pid" "$name"
+    rm -rf "$d"
+  fi
   if alive "$d/mysqld.pid" && rootsql "$name" -e 'SELECT 1' >/dev/null 2>&1; then
-    log "$name already up on 127.0.0.1:$port (pid $(cat "$d/mysqld.pid"))"; return 0
+    log "$name ($engine) already up on 127.0.0.1:$port (pid $(cat "$d/mysqld.pid"))"; return 0
   fi
-  if [ ! -d "$d/data/mysql" ]; then
+  # a server that was killed leaves its pid file (and MySQL its socket lock) behind: they name no server of ours
+  # any more, and MySQL refuses to start if the PID in the lock now belongs to another process
+  alive "$d/mysqld.pid" || rm -f "$d/mysqld.pid" "$d/mysqld.sock.lock"
+  if [ ! -f "$d/engine" ]; then
     rm -rf "$d"; mkdir -p "$d/data" "$d/tmp"
-    mariadb-install-db --no-defaults --datadir="$d/data" --user="$RUNUSER" \
-      --auth-root-authentication-method=normal --skip-test-db >"$d/install.log" 2>&1
+    if ! engine_init_datadir "$engine" "$d/data" "$d/install.log"; then
+      log "$name: initialising a $engine data directory failed:"; tail -20 "$d/install.log" >&2; return 1
+    fi
+    echo "$engine" >"$d/engine"
   fi
-  mariadbd --no-defaults --user="$RUNUSER" --datadir="$d/data" --tmpdir="$d/tmp" \
+  mkdir -p "$d/tmp" "$d/files"
+  local flavor_args=()
+  if [ "$(engine_flavor "$engine")" = mysql ]; then
+    # GTIDs on, so auto-position works; no X plugin port; LOAD DATA/SELECT INTO OUTFILE confined to a folder of ours
+    flavor_args=(--mysqlx=OFF --gtid-mode=ON --enforce-gtid-consistency=ON --secure-file-priv="$d/files")
+  fi
+  ( engine_server "$engine" --no-defaults --user="$RUNUSER" --datadir="$d/data" --tmpdir="$d/tmp" \
     --port="$port" --bind-address=127.0.0.1 --socket="$d/mysqld.sock" \
     --pid-file="$d/mysqld.pid" --log-error="$d/error.log" \
     --server-id="$sid" --skip-name-resolve --innodb-buffer-pool-size=64M \
     --max-allowed-packet=64M --log-bin="$d/data/$name-bin" --binlog-format=ROW \
     --relay-log="$d/data/relay-bin" --general-log=0 --general-log-file="$d/general.log" \
-    "$@" >"$d/stdout.log" 2>&1 &
-  for _ in $(seq 1 300); do
+    "${flavor_args[@]}" "$@" ) >"$d/stdout.log" 2>&1 &
+  local launched=$!
+  for _ in $(seq 1 900); do
     if [ -s "$d/mysqld.pid" ] && rootsql "$name" -e 'SELECT 1' >/dev/null 2>&1; then
-      log "$name up on 127.0.0.1:$port (pid $(cat "$d/mysqld.pid"))"; return 0
+      log "$name ($engine) up on 127.0.0.1:$port (pid $(cat "$d/mysqld.pid"))"; return 0
     fi
+    kill -0 "$launched" 2>/dev/null || break
     sleep 0.1
   done
-  log "$name did not start; last lines of $d/error.log:"; tail -20 "$d/error.log" >&2; return 1
+  log "$name ($engine) did not start; last lines of $d/error.log:"; tail -20 "$d/error.log" >&2; return 1
 }
 
 # A CA and a server certificate for 127.0.0.1, so the source speaks TLS (tests of tls: verifyCa/verifyIdentity).
@@ -81,21 +119,46 @@ make_tls() {
     -keyout "$d/other-ca-key.pem" -out "$d/other-ca.pem" >/dev/null 2>&1
 }
 
-setup_source() {
-  local pw; pw=$(secret source-root)
-  rootsql source <<SQL
-CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY '$pw';
-ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY '$pw';
+# The test roots root@127.0.0.1 (tests connect over TCP). Not binlogged: the replica may be replicating from
+# this source right now (a restart after a fault), and a replicated ALTER USER root would give the replica's
+# root the source's password.
+test_root_sql() { # password
+  cat <<SQL
+SET SESSION sql_log_bin = 0;
+CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY '$1';
+ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY '$1';
 GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
 SQL
 }
 
+setup_source() {
+  test_root_sql "$(secret source-root)" | rootsql source
+}
+
 setup_replica() {
-  local pw apw; pw=$(secret replica-root); apw=$(secret replica-admin)
+  local apw; apw=$(secret replica-admin)
+  test_root_sql "$(secret replica-root)" | rootsql replica
+  if [ -x "$ROOT/testbed/rds/install.sh" ]; then
+    # the RDS emulation of the replica's generation: procedures, mysql.rds_history, the master user admin
+    RDS_ADMIN_PASSWORD=$apw "$ROOT/testbed/rds/install.sh" "$(engine_generation "$REPLICA_ENGINE")" -- \
+      mariadb --no-defaults -uroot --socket="$(sock replica)"
+  elif [ "$(engine_flavor "$REPLICA_ENGINE")" = mariadb ]; then
+    setup_replica_mariadb_legacy "$apw"
+  else
+    # no MySQL emulation yet: only the master user, with every privilege
+    rootsql replica <<SQL
+SET SESSION sql_log_bin = 0;
+CREATE USER IF NOT EXISTS 'admin'@'127.0.0.1' IDENTIFIED BY '$apw';
+ALTER USER 'admin'@'127.0.0.1' IDENTIFIED BY '$apw';
+GRANT ALL PRIVILEGES ON *.* TO 'admin'@'127.0.0.1' WITH GRANT OPTION;
+SQL
+  fi
+}
+
+setup_replica_mariadb_legacy() { # admin password; the emulation of before testbed/rds/
+  local apw=$1
   rootsql replica <<SQL
-CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY '$pw';
-ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY '$pw';
-GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
+SET SESSION sql_log_bin = 0;
 CREATE TABLE IF NOT EXISTS mysql.rds_history (
   action_timestamp TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
   called_by_user VARCHAR(352), action VARCHAR(30), mysql_version VARCHAR(50) DEFAULT (VERSION()),
@@ -110,6 +173,7 @@ SQL
     grants+="GRANT EXECUTE ON PROCEDURE mysql.$p TO 'admin'@'127.0.0.1';"
   done
   rootsql replica <<SQL
+SET SESSION sql_log_bin = 0;
 CREATE USER IF NOT EXISTS 'admin'@'127.0.0.1' IDENTIFIED BY '$apw';
 ALTER USER 'admin'@'127.0.0.1' IDENTIFIED BY '$apw';
 GRANT ALL PRIVILEGES ON *.* TO 'admin'@'127.0.0.1' WITH GRANT OPTION;
@@ -140,12 +204,18 @@ start_moto() {
     log "moto already up on 127.0.0.1:$MOTO_PORT (pid $(cat "$d/moto.pid"))"
   fi
   AWS_ENDPOINT_URL=http://127.0.0.1:$MOTO_PORT AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=testing \
-    AWS_SECRET_ACCESS_KEY=testing "$venv/bin/python" "$ROOT/testbed/seed_moto.py" "$REPLICA_PORT" >"$d/seed.env"
+    AWS_SECRET_ACCESS_KEY=testing "$venv/bin/python" "$ROOT/testbed/seed_moto.py" "$REPLICA_PORT" \
+    "$(engine_flavor "$REPLICA_ENGINE")" "$(server_version replica)" >"$d/seed.env"
 }
 
 pulumi_cli() {
   "$ROOT/testbed/build-pulumi.sh" >&2
 }
+
+server_version() { rootsql "$1" -N -e 'SELECT VERSION()'; }
+# a value for .testbed/env, which shells source: single-quoted when it holds more than a plain word
+# (MariaDB 11.8 from Debian answers VERSION() with "11.8.9-MariaDB-0+deb13u1 from Debian-log")
+env_value() { if [[ $1 =~ ^[A-Za-z0-9._+:/@-]*$ ]]; then printf '%s' "$1"; else printf "'%s'" "${1//\'/}"; fi; }
 
 write_env() {
   # shellcheck disable=SC1091
@@ -175,35 +245,39 @@ REPLICA_SOCKET=$(sock replica)
 MOTO_PID_FILE=$TB/moto/moto.pid
 SOURCE_TLS_CA=$TB/tls/ca.pem
 OTHER_TLS_CA=$TB/tls/other-ca.pem
+ENGINES=$ENGINES
+SOURCE_ENGINE=$SOURCE_ENGINE
+REPLICA_ENGINE=$REPLICA_ENGINE
+SOURCE_FLAVOR=$(engine_flavor "$SOURCE_ENGINE")
+REPLICA_FLAVOR=$(engine_flavor "$REPLICA_ENGINE")
+SOURCE_VERSION=$(env_value "$(server_version source)")
+REPLICA_VERSION=$(env_value "$(server_version replica)")
 ENV
   chmod 600 "$TB/env.tmp"; mv "$TB/env.tmp" "$TB/env"
-}
-
-stop_pidfile() { # pidfile name
-  if alive "$1"; then
-    local pid; pid=$(cat "$1")
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
-    log "stopped $2 (pid $pid)"
-  fi
-  rm -f "$1"
 }
 
 case "${1:-up}" in
   up)
     mkdir -p "$TB"
-    ensure_packages
+    resolve_engines
+    ensure_host_packages "$SOURCE_ENGINE" "$REPLICA_ENGINE"
+    prepare_engine "$SOURCE_ENGINE"
+    prepare_engine "$REPLICA_ENGINE"
     make_tls
-    start_mariadb source "$SOURCE_PORT" 1 --ssl-ca="$TB/tls/ca.pem" --ssl-cert="$TB/tls/server-cert.pem" \
-      --ssl-key="$TB/tls/server-key.pem"
-    start_mariadb replica "$REPLICA_PORT" 2 --read-only=0 --performance-schema=ON
+    echo "$ENGINES" >"$TB/engines.pair"
+    start_server source "$SOURCE_PORT" 1 "$SOURCE_ENGINE" --ssl-ca="$TB/tls/ca.pem" \
+      --ssl-cert="$TB/tls/server-cert.pem" --ssl-key="$TB/tls/server-key.pem"
+    # the replica gets the test bed's certificate too, except MariaDB 10.11 (no TLS there, as before):
+    # MariaDB 11.4+ would spend seconds generating one at every start
+    replica_tls=()
+    [ "$REPLICA_ENGINE" = mariadb1011 ] || replica_tls=(--ssl-cert="$TB/tls/server-cert.pem" --ssl-key="$TB/tls/server-key.pem")
+    start_server replica "$REPLICA_PORT" 2 "$REPLICA_ENGINE" --read-only=0 --performance-schema=ON "${replica_tls[@]}"
     setup_source
     setup_replica
     start_moto
     [ "${TESTBED_SKIP_PULUMI:-0}" = 1 ] || pulumi_cli
     write_env
-    log "ready: $TB/env"
+    log "ready ($ENGINES: $(engine_flavor "$SOURCE_ENGINE") $(server_version source) -> $(engine_flavor "$REPLICA_ENGINE") $(server_version replica)): $TB/env"
     ;;
   down)
     stop_pidfile "$TB/moto/moto.pid" moto
@@ -212,9 +286,16 @@ case "${1:-up}" in
     rm -f "$TB/env"
     ;;
   status)
+    [ -s "$TB/engines.pair" ] && echo "engines: $(cat "$TB/engines.pair")"
     for p in source/mysqld.pid replica/mysqld.pid moto/moto.pid; do
       if alive "$TB/$p"; then echo "$p: running ($(cat "$TB/$p"))"; else echo "$p: stopped"; fi
     done
     ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  prepare) # fetch and unpack engines without starting anything: testbed.sh prepare ENGINE...
+    shift
+    for id in "$@"; do engine_valid "$id" || { echo "unknown engine $id (one of: $ENGINE_IDS)" >&2; exit 2; }; done
+    ensure_host_packages "$@"
+    for id in "$@"; do prepare_engine "$id"; done
+    ;;
+  *) echo "usage: $0 up|down|status|prepare ENGINE..." >&2; exit 2 ;;
 esac

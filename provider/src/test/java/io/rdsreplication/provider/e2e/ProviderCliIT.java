@@ -109,6 +109,58 @@ class ProviderCliIT {
         assertTrue(out2.contains("Java 17 or newer is required"), out2);
     }
 
+    /**
+     * The installed folder (launcher, jar, class-data-sharing archive from scripts/cds.sh) copied elsewhere: the
+     * archive no longer matches and the JVM says so, but on stderr; the first stdout line is still the port. Same
+     * for an archive that is not one at all.
+     */
+    @Test
+    void launcherKeepsJvmMessagesOffStdoutWhenThePluginFolderIsCopied() throws Exception {
+        Path installed = Files.createTempDirectory("rdsrepl-installed");
+        Files.copy(Path.of(System.getProperty("provider.jar")), installed.resolve("pulumi-resource-rdsreplication.jar"));
+        Files.copy(TestBed.root().resolve("provider/bin/pulumi-resource-rdsreplication"), installed.resolve("pulumi-resource-rdsreplication"));
+        installed.resolve("pulumi-resource-rdsreplication").toFile().setExecutable(true);
+        Process cds = new ProcessBuilder(TestBed.root().resolve("scripts/cds.sh").toString(), installed.toString())
+                .redirectErrorStream(true).start();
+        String cdsOut = new String(cds.getInputStream().readAllBytes());
+        assertEquals(0, cds.waitFor(), cdsOut);
+        assertTrue(Files.exists(installed.resolve("pulumi-resource-rdsreplication.jsa")), "cds.sh wrote an archive: " + cdsOut);
+
+        Path copy = Files.createTempDirectory("rdsrepl-copied");
+        try (Stream<Path> files = Files.list(installed)) {
+            for (Path f : files.toList()) Files.copy(f, copy.resolve(f.getFileName()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        String err = firstLineIsThePort(copy);
+        assertTrue(err.contains("shared archive"), "the JVM did not use the moved archive and said so on stderr: " + err);
+
+        Files.write(copy.resolve("pulumi-resource-rdsreplication.jsa"), new byte[]{'n', 'o', 't', ' ', 'c', 'd', 's'});
+        firstLineIsThePort(copy);
+    }
+
+    /** Starts the plugin in {@code dir} against a listening "engine"; asserts stdout's first line is a port; returns stderr. */
+    static String firstLineIsThePort(Path dir) throws Exception {
+        Path err = Files.createTempFile("rdsrepl-launcher", ".log");
+        try (ServerSocket engine = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Process p = new ProcessBuilder(dir.resolve("pulumi-resource-rdsreplication").toString(), "127.0.0.1:" + engine.getLocalPort())
+                    .redirectError(err.toFile()).start();
+            try {
+                var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+                String line = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return reader.readLine();
+                    } catch (IOException e) {
+                        return "read failed: " + e;
+                    }
+                }).get(120, TimeUnit.SECONDS);
+                assertTrue(line != null && line.trim().matches("\\d+"), "first stdout line must be the port, was: " + line
+                        + "; stderr: " + Files.readString(err));
+            } finally {
+                p.destroyForcibly().waitFor();
+            }
+        }
+        return Files.readString(err);
+    }
+
     @Test
     void pluginExitsWhenTheEngineGoesAway() throws Exception {
         int port;

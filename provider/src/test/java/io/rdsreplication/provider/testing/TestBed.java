@@ -36,7 +36,7 @@ public final class TestBed {
             try {
                 for (String line : Files.readAllLines(f)) {
                     int i = line.indexOf('=');
-                    if (i > 0 && !line.startsWith("#")) m.put(line.substring(0, i), line.substring(i + 1));
+                    if (i > 0 && !line.startsWith("#")) m.put(line.substring(0, i), unquote(line.substring(i + 1)));
                 }
             } catch (IOException e) {
                 throw new IllegalStateException(e);
@@ -44,6 +44,11 @@ public final class TestBed {
             env = m;
         }
         return env;
+    }
+
+    /** testbed.sh single-quotes a value that is more than a plain word (the file is also sourced by shells). */
+    private static String unquote(String v) {
+        return v.length() >= 2 && v.startsWith("'") && v.endsWith("'") ? v.substring(1, v.length() - 1) : v;
     }
 
     public static String get(String key) {
@@ -58,6 +63,36 @@ public final class TestBed {
 
     public static int replicaPort() {
         return Integer.parseInt(get("REPLICA_PORT"));
+    }
+
+    /** The source's engine id (mariadb1011, mariadb114, mysql80, mysql9, mariadb118: see testbed/engines.sh). */
+    public static String sourceEngine() {
+        return env().getOrDefault("SOURCE_ENGINE", "mariadb1011");
+    }
+
+    /** The RDS-like replica's engine id. */
+    public static String replicaEngine() {
+        return env().getOrDefault("REPLICA_ENGINE", "mariadb1011");
+    }
+
+    public static boolean sourceIsMysql() {
+        return "mysql".equals(env().getOrDefault("SOURCE_FLAVOR", "mariadb"));
+    }
+
+    public static boolean replicaIsMysql() {
+        return "mysql".equals(env().getOrDefault("REPLICA_FLAVOR", "mariadb"));
+    }
+
+    /** {major, minor} of a server's VERSION() as recorded in .testbed/env (SOURCE_VERSION / REPLICA_VERSION). */
+    static int[] version(String key) {
+        var m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(env().getOrDefault(key, "10.11"));
+        return m.find() ? new int[]{Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : new int[]{0, 0};
+    }
+
+    /** MySQL 8.2+ (8.4, 9.x): SHOW BINARY LOG STATUS only; SHOW MASTER STATUS is a syntax error from 8.4. */
+    static boolean binaryLogStatusSyntax(String versionKey) {
+        int[] v = version(versionKey);
+        return v[0] > 8 || (v[0] == 8 && v[1] >= 2);
     }
 
     public static Connection sourceRoot() throws SQLException {
@@ -79,7 +114,8 @@ public final class TestBed {
         p.setProperty("sslMode", "DISABLED");
         p.setProperty("connectTimeout", "5000");
         p.setProperty("socketTimeout", "60000");
-        p.setProperty("allowPublicKeyRetrieval", "false");
+        // MySQL's test roots use caching_sha2_password: without TLS, its first login fetches the server's RSA key
+        p.setProperty("allowPublicKeyRetrieval", Boolean.toString(sourceIsMysql() || replicaIsMysql()));
         return DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + port + "/", p);
     }
 
@@ -102,25 +138,67 @@ public final class TestBed {
         }
     }
 
-    /** The replica status row as root (empty map when not configured). */
+    /**
+     * The replica status row as root (empty map when not configured): SHOW REPLICA STATUS on MySQL, SHOW SLAVE
+     * STATUS on MariaDB. Every column is there under both naming generations (Slave_IO_Running and
+     * Replica_IO_Running, Master_Host and Source_Host, Exec_Master_Log_Pos and Exec_Source_Log_Pos, …), whichever
+     * the server used.
+     */
     public static Map<String, String> replicaStatus() throws SQLException {
         try (Connection c = replicaRoot()) {
-            var rows = query(c, "SHOW SLAVE STATUS");
-            return rows.isEmpty() ? Map.of() : rows.get(0);
+            var rows = query(c, replicaIsMysql() ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS");
+            return rows.isEmpty() ? Map.of() : bothGenerations(rows.get(0));
         }
     }
 
-    /** Leaves the replica with no replication configured (as root). */
+    /** A status row with each column also under the other generation's name (the server's own name wins). */
+    public static Map<String, String> bothGenerations(Map<String, String> row) {
+        Map<String, String> out = new LinkedHashMap<>(row);
+        for (var e : row.entrySet()) {
+            out.putIfAbsent(otherGeneration(e.getKey()), e.getValue());
+        }
+        return out;
+    }
+
+    /** Master ↔ Source, Slave ↔ Replica as words of a column name (not Replicate_Do_DB), keeping their case. */
+    static String otherGeneration(String name) {
+        StringBuilder out = new StringBuilder();
+        var m = java.util.regex.Pattern.compile("(?i)(?<![a-z])(master|source|slave|replica)(?![a-z])").matcher(name);
+        int last = 0;
+        while (m.find()) {
+            String w = m.group();
+            String to = switch (w.toLowerCase(java.util.Locale.ROOT)) {
+                case "master" -> "source";
+                case "source" -> "master";
+                case "slave" -> "replica";
+                default -> "slave";
+            };
+            if (Character.isUpperCase(w.charAt(0))) to = Character.toUpperCase(to.charAt(0)) + to.substring(1);
+            out.append(name, last, m.start()).append(to);
+            last = m.end();
+        }
+        return out.append(name.substring(last)).toString();
+    }
+
+    /**
+     * Leaves the replica with no replication configured (as root). The replica's own GTID history stays on
+     * MySQL (gtid_executed, as on RDS); MariaDB's gtid_slave_pos is cleared.
+     */
     public static void resetReplica() throws SQLException {
         try (Connection c = replicaRoot()) {
-            exec(c, "STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL gtid_slave_pos = ''");
+            if (replicaIsMysql()) {
+                exec(c, "STOP REPLICA", "RESET REPLICA ALL");
+            } else {
+                exec(c, "STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL gtid_slave_pos = ''");
+            }
         }
     }
 
     /** Source coordinates as root: [file, position]. */
     public static String[] sourcePosition() throws SQLException {
         try (Connection c = sourceRoot()) {
-            var r = query(c, "SHOW MASTER STATUS").get(0);
+            var r = query(c, sourceIsMysql() && binaryLogStatusSyntax("SOURCE_VERSION") ? "SHOW BINARY LOG STATUS"
+                    : "SHOW MASTER STATUS").get(0);
             return new String[]{r.get("File"), r.get("Position")};
         }
     }
