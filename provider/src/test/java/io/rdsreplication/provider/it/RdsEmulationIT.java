@@ -215,6 +215,14 @@ class RdsEmulationIT {
 
     @Test
     void skipReplErrorSkipsOneFailedEvent() throws Exception {
+        if (replicaMysql) {
+            // RDS's recipe (sql_replica_skip_counter = 1, stop, start) does not get past a failed GTID transaction on
+            // MySQL 8.0 with gtid_mode=ON (seen on 8.0.31: same transaction fails again); RDS points GTID replicas to
+            // rds_skip_transaction_with_gtid instead, which the emulation does not have.
+            try (Connection root = TestBed.replicaRoot()) {
+                assumeTrue("OFF".equals(one(root, "SELECT @@GLOBAL.gtid_mode")), "skip counter needs gtid_mode=OFF on MySQL");
+            }
+        }
         try (Connection adm = TestBed.replicaAdmin()) {
             message(adm, setMaster("rds_set_external_master", password, ""));
             message(adm, "CALL mysql.rds_start_replication()");
@@ -385,6 +393,12 @@ class RdsEmulationIT {
                     "gtid_mode=ON on both servers");
         }
         String foreign = UUID.randomUUID().toString();
+        // as after a consistent copy: the replica already holds everything the source executed so far
+        try (Connection root = TestBed.replicaRoot(); Connection src = TestBed.sourceRoot()) {
+            String missing = one(root, "SELECT GTID_SUBTRACT(" + literal(one(src, "SELECT @@GLOBAL.gtid_executed"))
+                    + ", @@GLOBAL.gtid_executed)");
+            if (!missing.isEmpty()) TestBed.exec(root, "SET GLOBAL gtid_purged = " + literal("+" + missing));
+        }
         try (Connection adm = TestBed.replicaAdmin()) {
             assertRefused(adm, "CALL mysql.rds_set_external_source_gtid_purged('not-a-uuid', 1, 2)", "Invalid input value for server_uuid");
             assertRefused(adm, "CALL mysql.rds_set_external_source_gtid_purged(" + literal(foreign) + ", 0, 2)",
