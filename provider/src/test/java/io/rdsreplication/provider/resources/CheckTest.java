@@ -124,4 +124,42 @@ class CheckTest {
         assertEquals(true, out.get("waitForRunning"));
         assertEquals(300.0, out.get("timeoutSeconds"));
     }
+
+    static List<String> sorted(List<String> l) {
+        return l.stream().sorted().toList();
+    }
+
+    @Test
+    void unknownInputsAreSkippedNeverCrash() {
+        Resource sg = new SecurityGroupIngressResource();
+        assertEquals(List.of(), props(sg, with(SG, "securityGroupId", Unknown.VALUE)));
+        assertEquals(List.of(), props(sg, with(SG, "securityGroupId", null, "dbInstanceIdentifier", Unknown.VALUE)));
+        assertEquals(List.of(), props(sg, with(SG, "sourceCidr", Unknown.VALUE, "port", Unknown.VALUE, "description", Unknown.VALUE)));
+        assertEquals(List.of(), props(sg, with(SG, "tags", Map.of("team", Unknown.VALUE, "env", "prod"))));
+        assertEquals(List.of(), props(sg, with(SG, "tags", Unknown.VALUE)));
+        Resource ru = new ReplicationUserResource();
+        assertEquals(List.of(), props(ru, with(USER, "source", Unknown.VALUE)));
+        Map<String, Object> conn = new HashMap<>();
+        conn.put("host", Unknown.VALUE);
+        conn.put("username", "u");
+        conn.put("port", Unknown.VALUE);
+        conn.put("tls", Unknown.VALUE);
+        conn.put("password", Unknown.VALUE);
+        assertEquals(List.of(), props(ru, with(USER, "source", conn, "host", Unknown.VALUE, "password", Unknown.VALUE,
+                "authPlugin", Unknown.VALUE, "requireSsl", Unknown.VALUE)));
+    }
+
+    @Test
+    void everyTypeErrorIsReportedByItsPath() {
+        Resource ru = new ReplicationUserResource();
+        assertEquals(List.of("host", "requireSsl", "source.host", "source.port", "user"), sorted(props(ru, Map.of(
+                "user", 5.0, "host", true, "requireSsl", "maybe",
+                "source", Map.of("host", 1.0, "username", "u", "port", "x")))));
+        Resource sg = new SecurityGroupIngressResource();
+        assertEquals(List.of("description", "port", "sourceCidr", "tags.team"), sorted(props(sg, Map.of(
+                "securityGroupId", "sg-0123456789abcdef0", "sourceCidr", 1.0, "port", "abc", "description", 5.0,
+                "tags", Map.of("team", 1.0)))));
+        assertEquals(List.of("dbInstanceIdentifier", "securityGroupId"), sorted(props(sg, Map.of(
+                "securityGroupId", 5.0, "dbInstanceIdentifier", List.of("x"), "sourceCidr", "203.0.113.10/32"))));
+    }
 }

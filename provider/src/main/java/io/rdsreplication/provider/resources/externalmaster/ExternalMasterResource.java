@@ -91,7 +91,7 @@ public final class ExternalMasterResource implements Resource {
             else if (d > 0 && gtid) f.add(new CheckFailure("delaySeconds", "RDS for MariaDB (gtid) does not support delayed replication"));
         }
         if (!news.isUnknown("sslEncryption")) in.put("sslEncryption", news.bool("sslEncryption", false));
-        if (news.has("dbInstanceIdentifier") && !news.string("dbInstanceIdentifier").matches("[A-Za-z][A-Za-z0-9-]{0,62}")) {
+        if (news.known("dbInstanceIdentifier") && !news.string("dbInstanceIdentifier").matches("[A-Za-z][A-Za-z0-9-]{0,62}")) {
             f.add(new CheckFailure("dbInstanceIdentifier", "must be 1-63 letters, digits or hyphens, starting with a letter"));
         }
         return new CheckResult(in, f);
