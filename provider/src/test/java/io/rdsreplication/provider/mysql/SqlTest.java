@@ -3,6 +3,8 @@ package io.rdsreplication.provider.mysql;
 import io.rdsreplication.provider.resources.replicationuser.UserSql;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,36 +20,61 @@ class SqlTest {
         assertEquals("`a``b`", Sql.quoteIdentifier("a`b"));
         assertEquals("`it's \\ \"x\" %_ 🐬`", Sql.quoteIdentifier("it's \\ \"x\" %_ 🐬"));
         assertThrows(IllegalArgumentException.class, () -> Sql.quoteIdentifier("a\0b"));
-        assertEquals("`u`@`10.0.0.%`", Sql.account("u", "10.0.0.%"));
+    }
+
+    static void golden(String sql, List<String> params, UserSql.Stmt st) {
+        assertEquals(sql, st.sql());
+        assertEquals(params, st.params());
     }
 
     @Test
     void userStatementsAreGolden() {
-        assertEquals("CREATE USER `repl`@`10.1.2.3` IDENTIFIED BY PASSWORD ?",
-                UserSql.createUser(MARIADB, "repl", "10.1.2.3", null, false));
-        assertEquals("CREATE USER `repl`@`10.1.2.3` IDENTIFIED BY ?", UserSql.createUser(MYSQL80, "repl", "10.1.2.3", null, false));
-        assertEquals("CREATE USER `repl`@`%.example.com` IDENTIFIED BY ? REQUIRE SSL",
-                UserSql.createUser(MYSQL80, "repl", "%.example.com", null, true));
-        assertEquals("CREATE USER `r`@`h` IDENTIFIED VIA `ed25519` USING PASSWORD(?)", UserSql.createUser(MARIADB, "r", "h", "ed25519", false));
-        assertEquals("CREATE USER `r`@`h` IDENTIFIED WITH `caching_sha2_password` BY ?",
-                UserSql.createUser(MYSQL80, "r", "h", "caching_sha2_password", false));
-        assertEquals("ALTER USER `r`@`h` IDENTIFIED BY PASSWORD ?", UserSql.alterPassword(MARIADB, "r", "h", null));
-        assertEquals("ALTER USER `r`@`h` IDENTIFIED BY ?", UserSql.alterPassword(MYSQL80, "r", "h", null));
-        assertEquals("ALTER USER `r`@`h` REQUIRE SSL", UserSql.alterTls("r", "h", true));
-        assertEquals("ALTER USER `r`@`h` REQUIRE NONE", UserSql.alterTls("r", "h", false));
-        assertEquals("GRANT REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO `r``x`@`h`", UserSql.grant("r`x", "h"));
-        assertEquals("DROP USER IF EXISTS `r`@`h`", UserSql.dropUser("r", "h"));
+        String hash = UserSql.nativeHash("pw");
+        golden("CREATE USER ?@? IDENTIFIED BY PASSWORD ?", List.of("repl", "10.1.2.3", hash),
+                UserSql.createUser(MARIADB, "repl", "10.1.2.3", null, false, "pw"));
+        golden("CREATE USER ?@? IDENTIFIED BY ?", List.of("repl", "10.1.2.3", "pw"),
+                UserSql.createUser(MYSQL80, "repl", "10.1.2.3", null, false, "pw"));
+        golden("CREATE USER ?@? IDENTIFIED BY ? REQUIRE SSL", List.of("repl", "%.example.com", "pw"),
+                UserSql.createUser(MYSQL80, "repl", "%.example.com", null, true, "pw"));
+        golden("CREATE USER ?@? IDENTIFIED VIA `ed25519` USING PASSWORD(?)", List.of("r", "h", "pw"),
+                UserSql.createUser(MARIADB, "r", "h", "ed25519", false, "pw"));
+        golden("CREATE USER ?@? IDENTIFIED WITH `caching_sha2_password` BY ?", List.of("r", "h", "pw"),
+                UserSql.createUser(MYSQL80, "r", "h", "caching_sha2_password", false, "pw"));
+        golden("CREATE USER ?@? IDENTIFIED WITH mysql_native_password AS ?", List.of("r", "h", hash),
+                UserSql.createUser(MYSQL80, "r", "h", "mysql_native_password", false, "pw"));
+        golden("ALTER USER ?@? IDENTIFIED BY PASSWORD ?", List.of("r", "h", hash), UserSql.alterPassword(MARIADB, "r", "h", null, "pw"));
+        golden("ALTER USER ?@? IDENTIFIED BY ?", List.of("r", "h", "pw"), UserSql.alterPassword(MYSQL80, "r", "h", null, "pw"));
+        golden("ALTER USER ?@? REQUIRE SSL", List.of("r", "h"), UserSql.alterTls("r", "h", true));
+        golden("ALTER USER ?@? REQUIRE NONE", List.of("r", "h"), UserSql.alterTls("r", "h", false));
+        golden("GRANT REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO ?@?", List.of("r`x", "h"), UserSql.grant("r`x", "h"));
+        golden("DROP USER IF EXISTS ?@?", List.of("r", "h"), UserSql.dropUser("r", "h"));
+    }
+
+    @Test
+    void noAccountNameOrPasswordIsEverPartOfTheSqlText() {
+        String user = "x'; DROP DATABASE d; -- `\\";
+        String host = "h\\";
+        for (ServerInfo server : List.of(MARIADB, MYSQL80)) {
+            for (String plugin : java.util.Arrays.asList(null, "mysql_native_password", "caching_sha2_password", "ed25519")) {
+                for (UserSql.Stmt st : List.of(UserSql.createUser(server, user, host, plugin, true, "se'cr\\et"),
+                        UserSql.alterPassword(server, user, host, plugin, "se'cr\\et"), UserSql.alterTls(user, host, false),
+                        UserSql.grant(user, host), UserSql.dropUser(user, host))) {
+                    assertFalse(st.sql().contains("'") || st.sql().contains("\\") || st.sql().contains("DROP DATABASE"), st.sql());
+                    assertEquals(st.sql().chars().filter(c -> c == '?').count(), st.params().size(), st.sql());
+                    assertEquals(List.of(user, host), st.params().subList(0, 2));
+                }
+            }
+        }
     }
 
     @Test
     void passwordsNeverReachTheSqlText() {
-        String sql = UserSql.createUser(MARIADB, "u", "h", "ed25519", false);
-        assertTrue(sql.endsWith("PASSWORD(?)"));
         // MariaDB's PASSWORD('secret') is *14E65567ABDB5135D0CFD9A70B3032C179A49EE7
         assertEquals("*14E65567ABDB5135D0CFD9A70B3032C179A49EE7", UserSql.nativeHash("secret"));
         assertEquals(UserSql.nativeHash("pw"), UserSql.passwordParameter(MARIADB, null, "pw"));
+        assertEquals(UserSql.nativeHash("pw"), UserSql.passwordParameter(MYSQL80, "mysql_native_password", "pw"));
         assertEquals("pw", UserSql.passwordParameter(MYSQL80, null, "pw"));
-        assertFalse(sql.contains("'"));
+        assertEquals("pw", UserSql.passwordParameter(MYSQL80, "caching_sha2_password", "pw"));
     }
 
     @Test

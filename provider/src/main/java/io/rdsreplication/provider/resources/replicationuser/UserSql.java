@@ -3,32 +3,47 @@ package io.rdsreplication.provider.resources.replicationuser;
 import io.rdsreplication.provider.mysql.ServerInfo;
 import io.rdsreplication.provider.mysql.Sql;
 
-/** Pure SQL builders for the replication account (golden-tested). Passwords are always a bound `?`. */
+import java.util.List;
+
+/**
+ * Pure SQL builders for the replication account (golden-tested). No user-supplied text is ever part of the
+ * SQL: the account is {@link Sql#ACCOUNT} ({@code ?@?}) and the password a {@code ?}, all bound values that the
+ * driver writes as string literals escaped for the session's sql_mode. The plugin name comes from a fixed set.
+ */
 public final class UserSql {
     public static final String GRANT_PRIVILEGES = "REPLICATION CLIENT, REPLICATION SLAVE";
 
     private UserSql() {
     }
 
-    public static String createUser(ServerInfo server, String user, String host, String authPlugin, boolean requireSsl) {
-        return "CREATE USER " + Sql.account(user, host) + " " + identified(server, authPlugin)
-                + (requireSsl ? " REQUIRE SSL" : "");
+    /** One statement and its bound values, in order. */
+    public record Stmt(String sql, List<String> params) {
+        public Object[] args() {
+            return params.toArray();
+        }
     }
 
-    public static String alterPassword(ServerInfo server, String user, String host, String authPlugin) {
-        return "ALTER USER " + Sql.account(user, host) + " " + identified(server, authPlugin);
+    public static Stmt createUser(ServerInfo server, String user, String host, String authPlugin, boolean requireSsl,
+                                  String password) {
+        return new Stmt("CREATE USER " + Sql.ACCOUNT + " " + identified(server, authPlugin) + (requireSsl ? " REQUIRE SSL" : ""),
+                List.of(user, host, passwordParameter(server, authPlugin, password)));
     }
 
-    public static String alterTls(String user, String host, boolean requireSsl) {
-        return "ALTER USER " + Sql.account(user, host) + (requireSsl ? " REQUIRE SSL" : " REQUIRE NONE");
+    public static Stmt alterPassword(ServerInfo server, String user, String host, String authPlugin, String password) {
+        return new Stmt("ALTER USER " + Sql.ACCOUNT + " " + identified(server, authPlugin),
+                List.of(user, host, passwordParameter(server, authPlugin, password)));
     }
 
-    public static String grant(String user, String host) {
-        return "GRANT " + GRANT_PRIVILEGES + " ON *.* TO " + Sql.account(user, host);
+    public static Stmt alterTls(String user, String host, boolean requireSsl) {
+        return new Stmt("ALTER USER " + Sql.ACCOUNT + (requireSsl ? " REQUIRE SSL" : " REQUIRE NONE"), List.of(user, host));
     }
 
-    public static String dropUser(String user, String host) {
-        return "DROP USER IF EXISTS " + Sql.account(user, host);
+    public static Stmt grant(String user, String host) {
+        return new Stmt("GRANT " + GRANT_PRIVILEGES + " ON *.* TO " + Sql.ACCOUNT, List.of(user, host));
+    }
+
+    public static Stmt dropUser(String user, String host) {
+        return new Stmt("DROP USER IF EXISTS " + Sql.ACCOUNT, List.of(user, host));
     }
 
     /** Reads what Read needs from mysql.user: same columns on MariaDB (a view) and MySQL. */
@@ -36,22 +51,27 @@ public final class UserSql {
             "SELECT Repl_slave_priv, Repl_client_priv, ssl_type, plugin, authentication_string FROM mysql.user WHERE User = ? AND Host = ?";
 
     /**
-     * MariaDB with its default mysql_native_password plugin: the provider sends the password's hash
-     * ({@link #nativeHash}), never the password, so it is not in the server's logs or process list, and no
-     * escaping is involved whatever the sql_mode. Other plugins, and MySQL, take the password as a bound value.
+     * How the password is given. mysql_native_password (MariaDB's default; MySQL's when asked for): its hash
+     * ({@link #nativeHash}), never the password, so it reaches no log, binlog or process list on any server
+     * and needs no escaping. MySQL's other plugins (caching_sha2_password, its default) salt their hash on the
+     * server: the password goes as a bound value, which MySQL rewrites to {@code <secret>} in its general and
+     * slow logs and to the salted hash in its binlog. MariaDB's ed25519 takes PASSWORD(?).
      */
     private static String identified(ServerInfo server, String plugin) {
+        boolean unset = plugin == null || plugin.isEmpty();
         if (server.isMariadb()) {
             if (usesNativeHash(server, plugin)) return "IDENTIFIED BY PASSWORD ?";
             return "IDENTIFIED VIA " + Sql.quoteIdentifier(plugin) + " USING PASSWORD(?)";
         }
-        if (plugin == null || plugin.isEmpty()) return "IDENTIFIED BY ?";
+        if (usesNativeHash(server, plugin)) return "IDENTIFIED WITH mysql_native_password AS ?";
+        if (unset) return "IDENTIFIED BY ?";
         return "IDENTIFIED WITH " + Sql.quoteIdentifier(plugin) + " BY ?";
     }
 
     /** Whether the bound value is {@link #nativeHash} of the password rather than the password. */
     public static boolean usesNativeHash(ServerInfo server, String plugin) {
-        return server.isMariadb() && (plugin == null || plugin.isEmpty() || plugin.equals("mysql_native_password"));
+        if ("mysql_native_password".equals(plugin)) return true;
+        return server.isMariadb() && (plugin == null || plugin.isEmpty());
     }
 
     /** mysql_native_password's stored form: '*' and the upper-case hex of SHA1(SHA1(password)). */
