@@ -20,61 +20,56 @@ class SqlTest {
         assertEquals("`a``b`", Sql.quoteIdentifier("a`b"));
         assertEquals("`it's \\ \"x\" %_ 🐬`", Sql.quoteIdentifier("it's \\ \"x\" %_ 🐬"));
         assertThrows(IllegalArgumentException.class, () -> Sql.quoteIdentifier("a\0b"));
+        assertEquals("`u`@`10.0.0.%`", Sql.account("u", "10.0.0.%"));
+        assertEquals("`x'; DROP DATABASE d; -- ``\\`@`%`", Sql.account("x'; DROP DATABASE d; -- `\\", "%"));
     }
 
-    static void golden(String sql, List<String> params, UserSql.Stmt st) {
-        assertEquals(sql, st.sql());
-        assertEquals(params, st.params());
+    @Test
+    void stringLiteralsFollowTheSqlMode() {
+        assertEquals("'it''s'", Sql.stringLiteral("it's", false));
+        assertEquals("'it''s'", Sql.stringLiteral("it's", true));
+        assertEquals("'a\\\\'", Sql.stringLiteral("a\\", false)); // 'a\\' reads back as a\ by default
+        assertEquals("'a\\'", Sql.stringLiteral("a\\", true));    // 'a\' is a\ under NO_BACKSLASH_ESCAPES
+        assertEquals("'\\\\'''", Sql.stringLiteral("\\'", false));
+        assertEquals("'\\'''", Sql.stringLiteral("\\'", true));
+        assertThrows(IllegalArgumentException.class, () -> Sql.stringLiteral("a\0", false));
     }
 
     @Test
     void userStatementsAreGolden() {
-        String hash = UserSql.nativeHash("pw");
-        golden("CREATE USER ?@? IDENTIFIED BY PASSWORD ?", List.of("repl", "10.1.2.3", hash),
-                UserSql.createUser(MARIADB, "repl", "10.1.2.3", null, false, "pw"));
-        golden("CREATE USER ?@? IDENTIFIED BY ?", List.of("repl", "10.1.2.3", "pw"),
-                UserSql.createUser(MYSQL80, "repl", "10.1.2.3", null, false, "pw"));
-        golden("CREATE USER ?@? IDENTIFIED BY ? REQUIRE SSL", List.of("repl", "%.example.com", "pw"),
-                UserSql.createUser(MYSQL80, "repl", "%.example.com", null, true, "pw"));
-        golden("CREATE USER ?@? IDENTIFIED VIA `ed25519` USING PASSWORD(?)", List.of("r", "h", "pw"),
-                UserSql.createUser(MARIADB, "r", "h", "ed25519", false, "pw"));
-        golden("CREATE USER ?@? IDENTIFIED WITH `caching_sha2_password` BY ?", List.of("r", "h", "pw"),
-                UserSql.createUser(MYSQL80, "r", "h", "caching_sha2_password", false, "pw"));
-        golden("CREATE USER ?@? IDENTIFIED WITH mysql_native_password AS ?", List.of("r", "h", hash),
-                UserSql.createUser(MYSQL80, "r", "h", "mysql_native_password", false, "pw"));
-        golden("ALTER USER ?@? IDENTIFIED BY PASSWORD ?", List.of("r", "h", hash), UserSql.alterPassword(MARIADB, "r", "h", null, "pw"));
-        golden("ALTER USER ?@? IDENTIFIED BY ?", List.of("r", "h", "pw"), UserSql.alterPassword(MYSQL80, "r", "h", null, "pw"));
-        golden("ALTER USER ?@? REQUIRE SSL", List.of("r", "h"), UserSql.alterTls("r", "h", true));
-        golden("ALTER USER ?@? REQUIRE NONE", List.of("r", "h"), UserSql.alterTls("r", "h", false));
-        golden("GRANT REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO ?@?", List.of("r`x", "h"), UserSql.grant("r`x", "h"));
-        golden("DROP USER IF EXISTS ?@?", List.of("r", "h"), UserSql.dropUser("r", "h"));
+        String hash = "'" + UserSql.nativeHash("pw") + "'";
+        assertEquals("CREATE USER `repl`@`10.1.2.3` IDENTIFIED BY PASSWORD " + hash,
+                UserSql.createUser(MARIADB, "repl", "10.1.2.3", null, false, UserSql.passwordLiteral(MARIADB, null, "pw", false)));
+        assertEquals("CREATE USER `repl`@`10.1.2.3` IDENTIFIED BY 'p''w\\\\'",
+                UserSql.createUser(MYSQL80, "repl", "10.1.2.3", null, false, UserSql.passwordLiteral(MYSQL80, null, "p'w\\", false)));
+        assertEquals("CREATE USER `repl`@`10.1.2.3` IDENTIFIED BY 'p''w\\'",
+                UserSql.createUser(MYSQL80, "repl", "10.1.2.3", null, false, UserSql.passwordLiteral(MYSQL80, null, "p'w\\", true)));
+        assertEquals("CREATE USER `repl`@`%.example.com` IDENTIFIED BY 'pw' REQUIRE SSL",
+                UserSql.createUser(MYSQL80, "repl", "%.example.com", null, true, "'pw'"));
+        assertEquals("CREATE USER `r`@`h` IDENTIFIED VIA `ed25519` USING PASSWORD('pw')",
+                UserSql.createUser(MARIADB, "r", "h", "ed25519", false, UserSql.passwordLiteral(MARIADB, "ed25519", "pw", false)));
+        assertEquals("CREATE USER `r`@`h` IDENTIFIED WITH `caching_sha2_password` BY 'pw'",
+                UserSql.createUser(MYSQL80, "r", "h", "caching_sha2_password", false, "'pw'"));
+        assertEquals("CREATE USER `r`@`h` IDENTIFIED WITH mysql_native_password AS " + hash,
+                UserSql.createUser(MYSQL80, "r", "h", "mysql_native_password", false,
+                        UserSql.passwordLiteral(MYSQL80, "mysql_native_password", "pw", false)));
+        assertEquals("ALTER USER `r`@`h` IDENTIFIED BY PASSWORD " + hash, UserSql.alterPassword(MARIADB, "r", "h", null, hash));
+        assertEquals("ALTER USER `r`@`h` IDENTIFIED BY 'pw'", UserSql.alterPassword(MYSQL80, "r", "h", null, "'pw'"));
+        assertEquals("ALTER USER `r`@`h` REQUIRE SSL", UserSql.alterTls("r", "h", true));
+        assertEquals("ALTER USER `r`@`h` REQUIRE NONE", UserSql.alterTls("r", "h", false));
+        assertEquals("GRANT REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO `r``x`@`h`", UserSql.grant("r`x", "h"));
+        assertEquals("DROP USER IF EXISTS `r`@`h`", UserSql.dropUser("r", "h"));
     }
 
     @Test
-    void noAccountNameOrPasswordIsEverPartOfTheSqlText() {
-        String user = "x'; DROP DATABASE d; -- `\\";
-        String host = "h\\";
-        for (ServerInfo server : List.of(MARIADB, MYSQL80)) {
-            for (String plugin : java.util.Arrays.asList(null, "mysql_native_password", "caching_sha2_password", "ed25519")) {
-                for (UserSql.Stmt st : List.of(UserSql.createUser(server, user, host, plugin, true, "se'cr\\et"),
-                        UserSql.alterPassword(server, user, host, plugin, "se'cr\\et"), UserSql.alterTls(user, host, false),
-                        UserSql.grant(user, host), UserSql.dropUser(user, host))) {
-                    assertFalse(st.sql().contains("'") || st.sql().contains("\\") || st.sql().contains("DROP DATABASE"), st.sql());
-                    assertEquals(st.sql().chars().filter(c -> c == '?').count(), st.params().size(), st.sql());
-                    assertEquals(List.of(user, host), st.params().subList(0, 2));
-                }
-            }
-        }
-    }
-
-    @Test
-    void passwordsNeverReachTheSqlText() {
+    void nativeHashesKeepPasswordsOutOfTheText() {
         // MariaDB's PASSWORD('secret') is *14E65567ABDB5135D0CFD9A70B3032C179A49EE7
         assertEquals("*14E65567ABDB5135D0CFD9A70B3032C179A49EE7", UserSql.nativeHash("secret"));
-        assertEquals(UserSql.nativeHash("pw"), UserSql.passwordParameter(MARIADB, null, "pw"));
-        assertEquals(UserSql.nativeHash("pw"), UserSql.passwordParameter(MYSQL80, "mysql_native_password", "pw"));
-        assertEquals("pw", UserSql.passwordParameter(MYSQL80, null, "pw"));
-        assertEquals("pw", UserSql.passwordParameter(MYSQL80, "caching_sha2_password", "pw"));
+        assertEquals("'" + UserSql.nativeHash("pw") + "'", UserSql.passwordLiteral(MARIADB, null, "pw", false));
+        assertEquals("'" + UserSql.nativeHash("pw") + "'", UserSql.passwordLiteral(MYSQL80, "mysql_native_password", "pw", true));
+        assertEquals("'pw'", UserSql.passwordLiteral(MYSQL80, null, "pw", false));
+        assertFalse(UserSql.createUser(MARIADB, "u", "h", null, false, UserSql.passwordLiteral(MARIADB, null, "secret", false))
+                .contains("secret"));
     }
 
     @Test

@@ -179,7 +179,8 @@ public final class ReplicationUserResource implements Resource {
                         + "' already exists on the source; to manage it, import it: pulumi import " + TOKEN
                         + " <name> '" + id + "' (or choose another user name)");
             }
-            run(s, UserSql.createUser(s.server(), user, host, in.string("authPlugin"), in.bool("requireSsl", false), pw));
+            run(s, UserSql.createUser(s.server(), user, host, in.string("authPlugin"), in.bool("requireSsl", false),
+                    passwordLiteral(s, in.string("authPlugin"), pw)));
             try {
                 run(s, UserSql.grant(user, host));
                 out.put("grants", readGrants(s, user, host));
@@ -198,9 +199,9 @@ public final class ReplicationUserResource implements Resource {
      * it cannot load (MySQL 9 has no mysql_native_password; MariaDB no caching_sha2_password, MySQL no
      * ed25519) and a user name longer than MySQL's 32 characters.
      */
-    private static void run(Session s, UserSql.Stmt st) {
+    private static void run(Session s, String sql) {
         try {
-            s.update(st.sql(), st.args());
+            s.executeVerbatim(sql);
         } catch (SqlErrors.SqlFailure e) {
             if (e.code() == PLUGIN_NOT_LOADED) {
                 throw new ProviderException.InvalidInput("authPlugin", "the source (" + s.server().flavor().label() + " "
@@ -213,6 +214,13 @@ public final class ReplicationUserResource implements Resource {
             }
             throw e;
         }
+    }
+
+    /** The password (or its hash) as a literal for this session's sql_mode, registered as a secret in that form too. */
+    private static String passwordLiteral(Session s, String plugin, String password) {
+        String lit = UserSql.passwordLiteral(s.server(), plugin, password, s.noBackslashEscapes());
+        s.addSecret(lit.substring(1, lit.length() - 1));
+        return lit;
     }
 
     /**
@@ -308,7 +316,8 @@ public final class ReplicationUserResource implements Resource {
             boolean grant = !grants.containsAll(REQUIRED_GRANTS);
             if (rotate || tls || grant) keepOutOfBinlog(ctx, s, "changing", user, host);
             if (rotate) {
-                run(s, UserSql.alterPassword(s.server(), user, host, news.string("authPlugin"), pw));
+                run(s, UserSql.alterPassword(s.server(), user, host, news.string("authPlugin"),
+                        passwordLiteral(s, news.string("authPlugin"), pw)));
                 ctx.progress().info("rotated the password of '" + user + "'@'" + host + "'");
             }
             if (tls) run(s, UserSql.alterTls(user, host, ssl));

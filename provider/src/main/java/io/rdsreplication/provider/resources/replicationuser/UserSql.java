@@ -3,12 +3,11 @@ package io.rdsreplication.provider.resources.replicationuser;
 import io.rdsreplication.provider.mysql.ServerInfo;
 import io.rdsreplication.provider.mysql.Sql;
 
-import java.util.List;
-
 /**
- * Pure SQL builders for the replication account (golden-tested). No user-supplied text is ever part of the
- * SQL: the account is {@link Sql#ACCOUNT} ({@code ?@?}) and the password a {@code ?}, all bound values that the
- * driver writes as string literals escaped for the session's sql_mode. The plugin name comes from a fixed set.
+ * Pure SQL builders for the replication account (golden-tested). The account is {@code `user`@`host`}
+ * ({@link Sql#account}), which the server reads the same in every sql_mode; the statements are sent verbatim
+ * (see {@link Sql}). The password is a hash wherever the plugin takes one, else a literal written for the
+ * session's sql_mode ({@link #passwordLiteral}). The plugin name comes from a fixed set.
  */
 public final class UserSql {
     public static final String GRANT_PRIVILEGES = "REPLICATION CLIENT, REPLICATION SLAVE";
@@ -16,34 +15,26 @@ public final class UserSql {
     private UserSql() {
     }
 
-    /** One statement and its bound values, in order. */
-    public record Stmt(String sql, List<String> params) {
-        public Object[] args() {
-            return params.toArray();
-        }
+    public static String createUser(ServerInfo server, String user, String host, String authPlugin, boolean requireSsl,
+                                    String passwordLiteral) {
+        return "CREATE USER " + Sql.account(user, host) + " " + identified(server, authPlugin, passwordLiteral)
+                + (requireSsl ? " REQUIRE SSL" : "");
     }
 
-    public static Stmt createUser(ServerInfo server, String user, String host, String authPlugin, boolean requireSsl,
-                                  String password) {
-        return new Stmt("CREATE USER " + Sql.ACCOUNT + " " + identified(server, authPlugin) + (requireSsl ? " REQUIRE SSL" : ""),
-                List.of(user, host, passwordParameter(server, authPlugin, password)));
+    public static String alterPassword(ServerInfo server, String user, String host, String authPlugin, String passwordLiteral) {
+        return "ALTER USER " + Sql.account(user, host) + " " + identified(server, authPlugin, passwordLiteral);
     }
 
-    public static Stmt alterPassword(ServerInfo server, String user, String host, String authPlugin, String password) {
-        return new Stmt("ALTER USER " + Sql.ACCOUNT + " " + identified(server, authPlugin),
-                List.of(user, host, passwordParameter(server, authPlugin, password)));
+    public static String alterTls(String user, String host, boolean requireSsl) {
+        return "ALTER USER " + Sql.account(user, host) + (requireSsl ? " REQUIRE SSL" : " REQUIRE NONE");
     }
 
-    public static Stmt alterTls(String user, String host, boolean requireSsl) {
-        return new Stmt("ALTER USER " + Sql.ACCOUNT + (requireSsl ? " REQUIRE SSL" : " REQUIRE NONE"), List.of(user, host));
+    public static String grant(String user, String host) {
+        return "GRANT " + GRANT_PRIVILEGES + " ON *.* TO " + Sql.account(user, host);
     }
 
-    public static Stmt grant(String user, String host) {
-        return new Stmt("GRANT " + GRANT_PRIVILEGES + " ON *.* TO " + Sql.ACCOUNT, List.of(user, host));
-    }
-
-    public static Stmt dropUser(String user, String host) {
-        return new Stmt("DROP USER IF EXISTS " + Sql.ACCOUNT, List.of(user, host));
+    public static String dropUser(String user, String host) {
+        return "DROP USER IF EXISTS " + Sql.account(user, host);
     }
 
     /** Reads what Read needs from mysql.user: same columns on MariaDB (a view) and MySQL. */
@@ -52,23 +43,22 @@ public final class UserSql {
 
     /**
      * How the password is given. mysql_native_password (MariaDB's default; MySQL's when asked for): its hash
-     * ({@link #nativeHash}), never the password, so it reaches no log, binlog or process list on any server
-     * and needs no escaping. MySQL's other plugins (caching_sha2_password, its default) salt their hash on the
-     * server: the password goes as a bound value, which MySQL rewrites to {@code <secret>} in its general and
-     * slow logs and to the salted hash in its binlog. MariaDB's ed25519 takes PASSWORD(?).
+     * ({@link #nativeHash}), never the password, so it reaches no log, binlog or process list on any server.
+     * MySQL's other plugins (caching_sha2_password, its default) salt their hash on the server: the password
+     * goes as a literal, which MySQL rewrites to {@code <secret>} in its general and slow logs and to the
+     * salted hash in its binlog. MariaDB's ed25519 takes PASSWORD('…').
      */
-    private static String identified(ServerInfo server, String plugin) {
-        boolean unset = plugin == null || plugin.isEmpty();
+    private static String identified(ServerInfo server, String plugin, String passwordLiteral) {
         if (server.isMariadb()) {
-            if (usesNativeHash(server, plugin)) return "IDENTIFIED BY PASSWORD ?";
-            return "IDENTIFIED VIA " + Sql.quoteIdentifier(plugin) + " USING PASSWORD(?)";
+            if (usesNativeHash(server, plugin)) return "IDENTIFIED BY PASSWORD " + passwordLiteral;
+            return "IDENTIFIED VIA " + Sql.quoteIdentifier(plugin) + " USING PASSWORD(" + passwordLiteral + ")";
         }
-        if (usesNativeHash(server, plugin)) return "IDENTIFIED WITH mysql_native_password AS ?";
-        if (unset) return "IDENTIFIED BY ?";
-        return "IDENTIFIED WITH " + Sql.quoteIdentifier(plugin) + " BY ?";
+        if (usesNativeHash(server, plugin)) return "IDENTIFIED WITH mysql_native_password AS " + passwordLiteral;
+        if (plugin == null || plugin.isEmpty()) return "IDENTIFIED BY " + passwordLiteral;
+        return "IDENTIFIED WITH " + Sql.quoteIdentifier(plugin) + " BY " + passwordLiteral;
     }
 
-    /** Whether the bound value is {@link #nativeHash} of the password rather than the password. */
+    /** Whether the password is given as {@link #nativeHash} rather than itself. */
     public static boolean usesNativeHash(ServerInfo server, String plugin) {
         if ("mysql_native_password".equals(plugin)) return true;
         return server.isMariadb() && (plugin == null || plugin.isEmpty());
@@ -86,8 +76,8 @@ public final class UserSql {
         }
     }
 
-    /** The value to bind for the password placeholder. */
-    public static String passwordParameter(ServerInfo server, String plugin, String password) {
-        return usesNativeHash(server, plugin) ? nativeHash(password) : password;
+    /** The password's literal for the session's sql_mode: its native hash, or the password itself. */
+    public static String passwordLiteral(ServerInfo server, String plugin, String password, boolean noBackslashEscapes) {
+        return Sql.stringLiteral(usesNativeHash(server, plugin) ? nativeHash(password) : password, noBackslashEscapes);
     }
 }
