@@ -201,13 +201,17 @@ class ReplicationUserIT {
         // the server (or the provider) died after CREATE USER: the account exists with this resource's password
         String user = TestBed.unique("lost");
         String pw = "lost-attempt-" + user;
+        // MySQL salts caching_sha2_password hashes: only a mysql_native_password account can be recognised there
+        boolean mysql = sourceIsMysql();
         try (Connection c = TestBed.sourceRoot(); PreparedStatement ps = c.prepareStatement(
-                "CREATE USER '" + user + "'@'127.0.0.1' IDENTIFIED BY ?")) {
+                "CREATE USER '" + user + "'@'127.0.0.1' IDENTIFIED " + (mysql ? "WITH mysql_native_password " : "") + "BY ?")) {
             TestBed.exec(c, "SET SESSION sql_log_bin = 0");
             ps.setString(1, pw);
             ps.execute();
         }
-        Map<String, Object> state = create(Map.of("user", user, "host", "127.0.0.1", "password", new Secret(pw)));
+        Map<String, Object> news = new LinkedHashMap<>(Map.of("user", user, "host", "127.0.0.1", "password", new Secret(pw)));
+        if (mysql) news.put("authPlugin", "mysql_native_password");
+        Map<String, Object> state = create(news);
         assertEquals(List.of("REPLICATION CLIENT", "REPLICATION SLAVE"), state.get("grants"));
         assertEquals("Y", account(user, "127.0.0.1").get("slave"));
         p.delete(T, (String) state.get("__id"), state);
@@ -510,7 +514,8 @@ class ReplicationUserIT {
         String other = TestBed.unique("adm");
         String otherPw = "adm-" + other;
         try (Connection c = TestBed.sourceRoot()) {
-            TestBed.exec(c, "CREATE USER '" + other + "'@'127.0.0.1' IDENTIFIED BY '" + otherPw + "'",
+            TestBed.exec(c, "CREATE USER '" + other + "'@'127.0.0.1' IDENTIFIED "
+                            + (sourceIsMysql() ? "WITH mysql_native_password " : "") + "BY '" + otherPw + "'",
                     "GRANT ALL ON *.* TO '" + other + "'@'127.0.0.1' WITH GRANT OPTION");
         }
         Map<String, Object> onSource = ProviderProcess.connection(TestBed.sourcePort(), TestBed.get("SOURCE_ROOT_USER"), TestBed.get("SOURCE_ROOT_PASSWORD"));
