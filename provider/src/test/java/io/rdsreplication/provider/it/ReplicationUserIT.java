@@ -562,4 +562,15 @@ class ReplicationUserIT {
             }
         }
     }
+
+    @Test
+    void aPasswordTooLongForARdsMysqlReplicaIsAWarningInCheckNotARefusal() throws Exception {
+        String longPw = "L".repeat(33);
+        var r = p.check(T, Map.of(), Map.of("user", "warn33", "host", "127.0.0.1", "password", new Secret(longPw)));
+        assertEquals(0, r.getFailuresCount(), r.getFailuresList().toString());
+        assertTrue(p.log().contains("error 3056"), "the warning goes to the CLI through the engine's Log channel");
+        var gen = p.checked(T, Map.of(), Map.of("user", "gen32", "host", "127.0.0.1"));
+        assertTrue(((String) ((Secret) gen.get("password")).value()).length() <= 32, "generated passwords suit a MySQL replica");
+        assertFalse(p.log().contains(longPw), "the password itself is not in the warning");
+    }
 }
