@@ -573,4 +573,41 @@ class ReplicationUserIT {
         assertTrue(((String) ((Secret) gen.get("password")).value()).length() <= 32, "generated passwords suit a MySQL replica");
         assertFalse(p.log().contains(longPw), "the password itself is not in the warning");
     }
+
+    @Test
+    void mariadbEd25519IsSentAsItsHashAndLogsIn() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(sourceIsMysql(), "ed25519 is MariaDB's plugin");
+        String user = TestBed.unique("ed");
+        String pw = "Ed-pw'\\" + user;
+        try (Connection c = TestBed.sourceRoot()) {
+            if (TestBed.query(c, "SELECT 1 FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'ed25519'").isEmpty()) {
+                TestBed.exec(c, "SET SESSION sql_log_bin = 0", "INSTALL SONAME 'auth_ed25519'");
+            }
+            TestBed.exec(c, "SET GLOBAL log_output = 'TABLE'", "TRUNCATE TABLE mysql.general_log", "SET GLOBAL general_log = 1");
+        }
+        try {
+            Map<String, Object> state = create(Map.of("user", user, "host", "127.0.0.1", "password", new Secret(pw), "authPlugin", "ed25519"));
+            assertEquals("ed25519", plugin(user, "127.0.0.1"));
+            try (Connection c = TestBed.sourceRoot()) {
+                for (var row : TestBed.query(c, "SELECT CONVERT(argument USING utf8mb4) AS a FROM mysql.general_log")) {
+                    assertFalse(String.valueOf(row.get("a")).contains(pw), "the password reached the general log: " + row.get("a"));
+                }
+            }
+            // Connector/J has no ed25519 client plugin: log in with the MariaDB client (password through the environment)
+            ProcessBuilder pb = new ProcessBuilder("mariadb", "-h", "127.0.0.1", "-P", Integer.toString(TestBed.sourcePort()),
+                    "-u", user, "--ssl=0", "-N", "-e", "SELECT CURRENT_USER()").redirectErrorStream(true);
+            pb.environment().put("MYSQL_PWD", pw);
+            Process proc = pb.start();
+            String out = new String(proc.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(proc.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, proc.exitValue(), out);
+            assertTrue(out.contains(user + "@127.0.0.1"), out);
+            p.delete(T, (String) state.get("__id"), state);
+        } finally {
+            try (Connection c = TestBed.sourceRoot()) {
+                TestBed.exec(c, "SET GLOBAL general_log = 0", "TRUNCATE TABLE mysql.general_log",
+                        "DROP USER IF EXISTS '" + user + "'@'127.0.0.1'");
+            }
+        }
+    }
 }

@@ -46,8 +46,8 @@ class SqlTest {
                 UserSql.createUser(MYSQL80, "repl", "10.1.2.3", null, false, UserSql.passwordLiteral(MYSQL80, null, "p'w\\", true)));
         assertEquals("CREATE USER `repl`@`%.example.com` IDENTIFIED BY 'pw' REQUIRE SSL",
                 UserSql.createUser(MYSQL80, "repl", "%.example.com", null, true, "'pw'"));
-        assertEquals("CREATE USER `r`@`h` IDENTIFIED VIA `ed25519` USING PASSWORD('pw')",
-                UserSql.createUser(MARIADB, "r", "h", "ed25519", false, UserSql.passwordLiteral(MARIADB, "ed25519", "pw", false)));
+        assertEquals("CREATE USER `r`@`h` IDENTIFIED VIA ed25519 USING 'ZIgUREUg5PVgQ6LskhXmO+eZLS0nC8be6HPjYWR4YJY'",
+                UserSql.createUser(MARIADB, "r", "h", "ed25519", false, UserSql.passwordLiteral(MARIADB, "ed25519", "secret", false)));
         assertEquals("CREATE USER `r`@`h` IDENTIFIED WITH `caching_sha2_password` BY 'pw'",
                 UserSql.createUser(MYSQL80, "r", "h", "caching_sha2_password", false, "'pw'"));
         assertEquals("CREATE USER `r`@`h` IDENTIFIED WITH mysql_native_password AS " + hash,

@@ -239,14 +239,16 @@ public final class ReplicationUserResource implements Resource {
     }
 
     /**
-     * True when the existing account stores exactly this resource's password (MariaDB's native hash is
-     * unsalted, so it can be compared without knowing anything else): a create whose answer was lost (server or
+     * True when the existing account stores exactly this resource's password (mysql_native_password and
+     * MariaDB's ed25519 are unsalted, so they can be compared without knowing anything else; MySQL's
+     * caching_sha2_password is salted and never matches): a create whose answer was lost (server or
      * provider died after CREATE USER) may then be finished. Any other account is never adopted.
      */
     static boolean isOwnLostAttempt(Session s, Map<String, String> row, String plugin, String password) {
-        if (!UserSql.usesNativeHash(s.server(), plugin) || password == null) return false;
+        String expected = password == null ? null : UserSql.storedHash(s.server(), plugin, password);
+        if (expected == null) return false;
         String stored = row.getOrDefault("authentication_string", "");
-        return !stored.isEmpty() && stored.equals(UserSql.nativeHash(password));
+        return !stored.isEmpty() && stored.equals(expected);
     }
 
     private static List<String> readGrants(Session s, String user, String host) {

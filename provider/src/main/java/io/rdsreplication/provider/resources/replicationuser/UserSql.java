@@ -46,11 +46,12 @@ public final class UserSql {
      * ({@link #nativeHash}), never the password, so it reaches no log, binlog or process list on any server.
      * MySQL's other plugins (caching_sha2_password, its default) salt their hash on the server: the password
      * goes as a literal, which MySQL rewrites to {@code <secret>} in its general and slow logs and to the
-     * salted hash in its binlog. MariaDB's ed25519 takes PASSWORD('…').
+     * salted hash in its binlog. MariaDB's ed25519: its authentication string, computed here ({@link Ed25519Hash}).
      */
     private static String identified(ServerInfo server, String plugin, String passwordLiteral) {
         if (server.isMariadb()) {
             if (usesNativeHash(server, plugin)) return "IDENTIFIED BY PASSWORD " + passwordLiteral;
+            if (usesEd25519Hash(server, plugin)) return "IDENTIFIED VIA ed25519 USING " + passwordLiteral;
             return "IDENTIFIED VIA " + Sql.quoteIdentifier(plugin) + " USING PASSWORD(" + passwordLiteral + ")";
         }
         if (usesNativeHash(server, plugin)) return "IDENTIFIED WITH mysql_native_password AS " + passwordLiteral;
@@ -76,8 +77,21 @@ public final class UserSql {
         }
     }
 
-    /** The password's literal for the session's sql_mode: its native hash, or the password itself. */
+    /** MariaDB's ed25519, whose stored form is computed here rather than by PASSWORD('…') on the server. */
+    public static boolean usesEd25519Hash(ServerInfo server, String plugin) {
+        return server.isMariadb() && "ed25519".equals(plugin);
+    }
+
+    /** What the server stores for this password when it is computed here; null when the server salts it. */
+    public static String storedHash(ServerInfo server, String plugin, String password) {
+        if (usesNativeHash(server, plugin)) return nativeHash(password);
+        if (usesEd25519Hash(server, plugin)) return Ed25519Hash.of(password);
+        return null;
+    }
+
+    /** The password's literal for the session's sql_mode: the stored hash where it is computed here, else the password. */
     public static String passwordLiteral(ServerInfo server, String plugin, String password, boolean noBackslashEscapes) {
-        return Sql.stringLiteral(usesNativeHash(server, plugin) ? nativeHash(password) : password, noBackslashEscapes);
+        String hash = storedHash(server, plugin, password);
+        return Sql.stringLiteral(hash != null ? hash : password, noBackslashEscapes);
     }
 }
