@@ -29,16 +29,26 @@ public interface Resource {
 
     void delete(Context ctx, String id, Props state);
 
-    /** Check, with a type error in any input (thrown by {@link Props}) reported as a failure of that property. */
+    /**
+     * Check, reporting every bad input at once. A value of the wrong type makes {@link Props} throw at the
+     * first read; that value is then set aside as unknown (which every Check skips) and Check runs again, so a
+     * type error in one field never hides the failures of the others. Each failure names its property path.
+     */
     static CheckResult checkSafely(Resource r, Props olds, Props news) {
-        try {
-            return r.check(olds, news);
-        } catch (ProviderException.InvalidInput e) {
-            return new CheckResult(news.copy(), e.failures());
-        }
+        CheckResult[] last = {null};
+        List<CheckFailure> failures = Props.collect(news, current -> {
+            last[0] = current == news ? r.check(olds, current) : null;
+            return last[0] != null ? last[0].failures() : r.check(olds, current).failures();
+        });
+        // after a type error, the inputs were computed from a copy with that value set aside: return the originals
+        return last[0] != null ? last[0] : new CheckResult(news.copy(), failures);
     }
 
-    record CheckResult(Map<String, Object> inputs, List<CheckFailure> failures) {
+    /** Check's answer; {@code warnings} reach the user's CLI (valid input that deserves a word). */
+    record CheckResult(Map<String, Object> inputs, List<CheckFailure> failures, List<String> warnings) {
+        public CheckResult(Map<String, Object> inputs, List<CheckFailure> failures) {
+            this(inputs, failures, List.of());
+        }
     }
 
     record CreateResult(String id, Map<String, Object> outputs) {

@@ -25,40 +25,40 @@ public record ConnectionSpec(String host, int port, String username, Secret pass
 
     /** Validates a Connection object; failures name the property by its path. Unknown parts are skipped. */
     public static List<CheckFailure> validate(Props p) {
+        if (p == null) return new ArrayList<>();
+        return Props.collect(p, ConnectionSpec::validateOnce);
+    }
+
+    private static List<CheckFailure> validateOnce(Props p) {
         List<CheckFailure> out = new ArrayList<>();
-        if (p == null) return out;
-        try {
-            if (!p.isUnknown("host")) {
-                String host = p.string("host");
-                if (host == null || host.isBlank()) out.add(new CheckFailure(p.name("host"), "is required"));
-                else if (!Validation.isHostName(host)) {
-                    out.add(new CheckFailure(p.name("host"), "must be a host name or IP address, got " + Validation.show(host)));
-                }
+        if (!p.isUnknown("host")) {
+            String host = p.string("host");
+            if (host == null || host.isBlank()) out.add(new CheckFailure(p.name("host"), "is required"));
+            else if (!Validation.isHostName(host)) {
+                out.add(new CheckFailure(p.name("host"), "must be a host name or IP address, got " + Validation.show(host)));
             }
-            if (!p.isUnknown("username")) {
-                String user = p.string("username");
-                if (user == null || user.isEmpty()) out.add(new CheckFailure(p.name("username"), "is required"));
-                else if (user.indexOf('\0') >= 0) out.add(new CheckFailure(p.name("username"), "must not contain NUL bytes"));
+        }
+        if (!p.isUnknown("username")) {
+            String user = p.string("username");
+            if (user == null || user.isEmpty()) out.add(new CheckFailure(p.name("username"), "is required"));
+            else if (user.indexOf('\0') >= 0) out.add(new CheckFailure(p.name("username"), "must not contain NUL bytes"));
+        }
+        if (!p.isUnknown("port") && p.has("port")) {
+            int port = p.integer("port");
+            if (port < 1 || port > 65535) out.add(new CheckFailure(p.name("port"), "must be between 1 and 65535, got " + port));
+        }
+        if (!p.isUnknown("tls") && p.has("tls") && !TLS_MODES.contains(p.string("tls"))) {
+            out.add(new CheckFailure(p.name("tls"), "must be one of disabled, preferred, required, verifyCa, verifyIdentity"));
+        }
+        if (!p.isUnknown("tls") && ("verifyCa".equals(p.string("tls")) || "verifyIdentity".equals(p.string("tls")))
+                && !p.has("caCert")) {
+            out.add(new CheckFailure(p.name("caCert"), "is required when tls is " + p.string("tls")));
+        }
+        for (String k : List.of("connectTimeoutSeconds", "socketTimeoutSeconds")) {
+            if (!p.isUnknown(k) && p.has(k)) {
+                int v = p.integer(k);
+                if (v < 1 || v > 86400) out.add(new CheckFailure(p.name(k), "must be between 1 and 86400 seconds"));
             }
-            if (!p.isUnknown("port") && p.has("port")) {
-                int port = p.integer("port");
-                if (port < 1 || port > 65535) out.add(new CheckFailure(p.name("port"), "must be between 1 and 65535, got " + port));
-            }
-            if (!p.isUnknown("tls") && p.has("tls") && !TLS_MODES.contains(p.string("tls"))) {
-                out.add(new CheckFailure(p.name("tls"), "must be one of disabled, preferred, required, verifyCa, verifyIdentity"));
-            }
-            if (!p.isUnknown("tls") && ("verifyCa".equals(p.string("tls")) || "verifyIdentity".equals(p.string("tls")))
-                    && !p.has("caCert")) {
-                out.add(new CheckFailure(p.name("caCert"), "is required when tls is " + p.string("tls")));
-            }
-            for (String k : List.of("connectTimeoutSeconds", "socketTimeoutSeconds")) {
-                if (!p.isUnknown(k) && p.has(k)) {
-                    int v = p.integer(k);
-                    if (v < 1 || v > 86400) out.add(new CheckFailure(p.name(k), "must be between 1 and 86400 seconds"));
-                }
-            }
-        } catch (ProviderException.InvalidInput e) {
-            out.addAll(e.failures());
         }
         return out;
     }

@@ -174,6 +174,27 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * A statement sent exactly as written: not prepared (the driver does not look for placeholders) and with
+     * JDBC escape processing off (it does not rewrite {@code {...}}). For text whose quoting is already right
+     * for the server, such as account statements built with {@link Sql#account}.
+     */
+    public void executeVerbatim(String sql) {
+        try (Statement st = conn.createStatement()) {
+            st.setEscapeProcessing(false);
+            st.execute(sql);
+            drain(st);
+        } catch (SQLException e) {
+            throw fail(e, sql);
+        }
+    }
+
+    /** Whether this session's sql_mode has NO_BACKSLASH_ESCAPES (read from the server, not the driver's cache). */
+    public boolean noBackslashEscapes() {
+        String mode = queryString("SELECT @@SESSION.sql_mode");
+        return mode != null && java.util.Arrays.asList(mode.toUpperCase().split(",")).contains("NO_BACKSLASH_ESCAPES");
+    }
+
     /** Rows as ordered column-label → string maps. */
     public List<Map<String, String>> query(String sql, Object... params) {
         try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {

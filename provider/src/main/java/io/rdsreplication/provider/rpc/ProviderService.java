@@ -136,6 +136,7 @@ public final class ProviderService extends ResourceProviderGrpc.ResourceProvider
             Resource r = resource(request.getType(), request.getUrn());
             Map<String, Object> news = PropertyCodec.decode(request.getNews());
             Resource.CheckResult res = Resource.checkSafely(r, new Props(PropertyCodec.decode(request.getOlds())), new Props(news));
+            res.warnings().forEach(engine.forResource(request.getUrn())::warn);
             return checkResponse(keepSecrets(news, res.inputs()), res.failures());
         });
     }

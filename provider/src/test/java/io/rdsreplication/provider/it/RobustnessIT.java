@@ -2,6 +2,7 @@ package io.rdsreplication.provider.it;
 
 import io.grpc.StatusRuntimeException;
 import io.rdsreplication.provider.core.Secret;
+import io.rdsreplication.provider.core.Unknown;
 import io.rdsreplication.provider.testing.ProviderProcess;
 import io.rdsreplication.provider.testing.SilentServer;
 import io.rdsreplication.provider.testing.TestBed;
@@ -118,6 +119,7 @@ class RobustnessIT {
         v.add(9.9e15);
         v.add(-0.0);
         v.add(Double.POSITIVE_INFINITY);
+        v.add(Unknown.VALUE); // e.g. ${sg.id} on a new stack: skipped by Check, never a crash
         return v;
     }
 
@@ -161,7 +163,9 @@ class RobustnessIT {
                         for (Object bad : hostileValues()) {
                             Map<String, Object> in = new LinkedHashMap<>(valid);
                             if (field.equals("source") || field.equals("replica")) {
-                                in.put(field, Map.of("host", bad instanceof String s ? s : "h", "username", "u",
+                                in.put(field, bad == Unknown.VALUE
+                                        ? Map.of("host", Unknown.VALUE, "username", "u", "port", Unknown.VALUE, "password", Unknown.VALUE)
+                                        : Map.of("host", bad instanceof String s ? s : "h", "username", "u",
                                         "port", bad instanceof Double d ? d : 3306.0));
                             } else {
                                 in.put(field, bad);
@@ -213,6 +217,34 @@ class RobustnessIT {
         System.out.printf("hostile input: %d inputs, %d refused by Check naming the field, %d accepted as valid values%n", total, refused, accepted);
         assertTrue(total >= 1000, "matrix size " + total);
         assertNotEquals(0, refused);
+    }
+
+    static List<String> failed(Provider.CheckResponse r) {
+        return r.getFailuresList().stream().map(Provider.CheckFailure::getProperty).sorted().toList();
+    }
+
+    @Test
+    void unknownInputsNeverCrashCheckAndEveryTypeErrorIsReportedByItsPath() {
+        String sgId = "sg-0123456789abcdef0";
+        // values from resources that do not exist yet, top-level and nested
+        assertEquals(List.of(), failed(p.check(SG, Map.of(), Map.of("securityGroupId", Unknown.VALUE, "sourceCidr", "203.0.113.10/32"))));
+        assertEquals(List.of(), failed(p.check(SG, Map.of(), Map.of("dbInstanceIdentifier", Unknown.VALUE, "sourceCidr", Unknown.VALUE,
+                "port", Unknown.VALUE, "tags", Map.of("owner", Unknown.VALUE)))));
+        assertEquals(List.of(), failed(p.check(RU, Map.of(), Map.of("user", "u", "host", Unknown.VALUE, "password", Unknown.VALUE,
+                "source", Map.of("host", Unknown.VALUE, "port", Unknown.VALUE, "username", "admin", "password", Unknown.VALUE)))));
+        assertEquals(List.of(), failed(p.check(RU, Map.of(), Map.of("user", Unknown.VALUE, "host", "10.0.0.1", "source", Unknown.VALUE))));
+        assertEquals(List.of(), failed(p.check(EM, Map.of(), Map.of("sourceHost", "203.0.113.10", "replicationUser", "repl",
+                "replicationPassword", new Secret("pw"), "binlogFile", "mysql-bin.000001", "binlogPosition", 4.0,
+                "dbInstanceIdentifier", Unknown.VALUE))));
+        // a type error in one field does not hide the others
+        assertEquals(List.of("authPlugin", "host", "requireSsl", "source.host", "source.port", "user"), failed(p.check(RU, Map.of(), Map.of(
+                "user", 1.0, "host", true, "requireSsl", "maybe", "authPlugin", 5.0,
+                "source", Map.of("host", 1.0, "port", "x", "username", "admin")))));
+        assertEquals(List.of("description", "port", "sourceCidr", "tags.team"), failed(p.check(SG, Map.of(), Map.of(
+                "securityGroupId", sgId, "sourceCidr", 10.0, "port", "abc", "description", 5.0, "tags", Map.of("team", 1.0)))));
+        // and a value error beside a type error is still reported
+        assertEquals(List.of("port", "sourceCidr"), failed(p.check(SG, Map.of(), Map.of(
+                "securityGroupId", sgId, "sourceCidr", "203.0.113.10", "port", "abc"))));
     }
 
     static String describe(Object o) {

@@ -3,6 +3,8 @@ package io.rdsreplication.provider.mysql;
 import io.rdsreplication.provider.resources.replicationuser.UserSql;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,20 +21,40 @@ class SqlTest {
         assertEquals("`it's \\ \"x\" %_ 🐬`", Sql.quoteIdentifier("it's \\ \"x\" %_ 🐬"));
         assertThrows(IllegalArgumentException.class, () -> Sql.quoteIdentifier("a\0b"));
         assertEquals("`u`@`10.0.0.%`", Sql.account("u", "10.0.0.%"));
+        assertEquals("`x'; DROP DATABASE d; -- ``\\`@`%`", Sql.account("x'; DROP DATABASE d; -- `\\", "%"));
+    }
+
+    @Test
+    void stringLiteralsFollowTheSqlMode() {
+        assertEquals("'it''s'", Sql.stringLiteral("it's", false));
+        assertEquals("'it''s'", Sql.stringLiteral("it's", true));
+        assertEquals("'a\\\\'", Sql.stringLiteral("a\\", false)); // 'a\\' reads back as a\ by default
+        assertEquals("'a\\'", Sql.stringLiteral("a\\", true));    // 'a\' is a\ under NO_BACKSLASH_ESCAPES
+        assertEquals("'\\\\'''", Sql.stringLiteral("\\'", false));
+        assertEquals("'\\'''", Sql.stringLiteral("\\'", true));
+        assertThrows(IllegalArgumentException.class, () -> Sql.stringLiteral("a\0", false));
     }
 
     @Test
     void userStatementsAreGolden() {
-        assertEquals("CREATE USER `repl`@`10.1.2.3` IDENTIFIED BY PASSWORD ?",
-                UserSql.createUser(MARIADB, "repl", "10.1.2.3", null, false));
-        assertEquals("CREATE USER `repl`@`10.1.2.3` IDENTIFIED BY ?", UserSql.createUser(MYSQL80, "repl", "10.1.2.3", null, false));
-        assertEquals("CREATE USER `repl`@`%.example.com` IDENTIFIED BY ? REQUIRE SSL",
-                UserSql.createUser(MYSQL80, "repl", "%.example.com", null, true));
-        assertEquals("CREATE USER `r`@`h` IDENTIFIED VIA `ed25519` USING PASSWORD(?)", UserSql.createUser(MARIADB, "r", "h", "ed25519", false));
-        assertEquals("CREATE USER `r`@`h` IDENTIFIED WITH `caching_sha2_password` BY ?",
-                UserSql.createUser(MYSQL80, "r", "h", "caching_sha2_password", false));
-        assertEquals("ALTER USER `r`@`h` IDENTIFIED BY PASSWORD ?", UserSql.alterPassword(MARIADB, "r", "h", null));
-        assertEquals("ALTER USER `r`@`h` IDENTIFIED BY ?", UserSql.alterPassword(MYSQL80, "r", "h", null));
+        String hash = "'" + UserSql.nativeHash("pw") + "'";
+        assertEquals("CREATE USER `repl`@`10.1.2.3` IDENTIFIED BY PASSWORD " + hash,
+                UserSql.createUser(MARIADB, "repl", "10.1.2.3", null, false, UserSql.passwordLiteral(MARIADB, null, "pw", false)));
+        assertEquals("CREATE USER `repl`@`10.1.2.3` IDENTIFIED BY 'p''w\\\\'",
+                UserSql.createUser(MYSQL80, "repl", "10.1.2.3", null, false, UserSql.passwordLiteral(MYSQL80, null, "p'w\\", false)));
+        assertEquals("CREATE USER `repl`@`10.1.2.3` IDENTIFIED BY 'p''w\\'",
+                UserSql.createUser(MYSQL80, "repl", "10.1.2.3", null, false, UserSql.passwordLiteral(MYSQL80, null, "p'w\\", true)));
+        assertEquals("CREATE USER `repl`@`%.example.com` IDENTIFIED BY 'pw' REQUIRE SSL",
+                UserSql.createUser(MYSQL80, "repl", "%.example.com", null, true, "'pw'"));
+        assertEquals("CREATE USER `r`@`h` IDENTIFIED VIA ed25519 USING 'ZIgUREUg5PVgQ6LskhXmO+eZLS0nC8be6HPjYWR4YJY'",
+                UserSql.createUser(MARIADB, "r", "h", "ed25519", false, UserSql.passwordLiteral(MARIADB, "ed25519", "secret", false)));
+        assertEquals("CREATE USER `r`@`h` IDENTIFIED WITH `caching_sha2_password` BY 'pw'",
+                UserSql.createUser(MYSQL80, "r", "h", "caching_sha2_password", false, "'pw'"));
+        assertEquals("CREATE USER `r`@`h` IDENTIFIED WITH mysql_native_password AS " + hash,
+                UserSql.createUser(MYSQL80, "r", "h", "mysql_native_password", false,
+                        UserSql.passwordLiteral(MYSQL80, "mysql_native_password", "pw", false)));
+        assertEquals("ALTER USER `r`@`h` IDENTIFIED BY PASSWORD " + hash, UserSql.alterPassword(MARIADB, "r", "h", null, hash));
+        assertEquals("ALTER USER `r`@`h` IDENTIFIED BY 'pw'", UserSql.alterPassword(MYSQL80, "r", "h", null, "'pw'"));
         assertEquals("ALTER USER `r`@`h` REQUIRE SSL", UserSql.alterTls("r", "h", true));
         assertEquals("ALTER USER `r`@`h` REQUIRE NONE", UserSql.alterTls("r", "h", false));
         assertEquals("GRANT REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO `r``x`@`h`", UserSql.grant("r`x", "h"));
@@ -40,14 +62,14 @@ class SqlTest {
     }
 
     @Test
-    void passwordsNeverReachTheSqlText() {
-        String sql = UserSql.createUser(MARIADB, "u", "h", "ed25519", false);
-        assertTrue(sql.endsWith("PASSWORD(?)"));
+    void nativeHashesKeepPasswordsOutOfTheText() {
         // MariaDB's PASSWORD('secret') is *14E65567ABDB5135D0CFD9A70B3032C179A49EE7
         assertEquals("*14E65567ABDB5135D0CFD9A70B3032C179A49EE7", UserSql.nativeHash("secret"));
-        assertEquals(UserSql.nativeHash("pw"), UserSql.passwordParameter(MARIADB, null, "pw"));
-        assertEquals("pw", UserSql.passwordParameter(MYSQL80, null, "pw"));
-        assertFalse(sql.contains("'"));
+        assertEquals("'" + UserSql.nativeHash("pw") + "'", UserSql.passwordLiteral(MARIADB, null, "pw", false));
+        assertEquals("'" + UserSql.nativeHash("pw") + "'", UserSql.passwordLiteral(MYSQL80, "mysql_native_password", "pw", true));
+        assertEquals("'pw'", UserSql.passwordLiteral(MYSQL80, null, "pw", false));
+        assertFalse(UserSql.createUser(MARIADB, "u", "h", null, false, UserSql.passwordLiteral(MARIADB, null, "secret", false))
+                .contains("secret"));
     }
 
     @Test

@@ -124,4 +124,83 @@ class CheckTest {
         assertEquals(true, out.get("waitForRunning"));
         assertEquals(300.0, out.get("timeoutSeconds"));
     }
+
+    static List<String> sorted(List<String> l) {
+        return l.stream().sorted().toList();
+    }
+
+    @Test
+    void unknownInputsAreSkippedNeverCrash() {
+        Resource sg = new SecurityGroupIngressResource();
+        assertEquals(List.of(), props(sg, with(SG, "securityGroupId", Unknown.VALUE)));
+        assertEquals(List.of(), props(sg, with(SG, "securityGroupId", null, "dbInstanceIdentifier", Unknown.VALUE)));
+        assertEquals(List.of(), props(sg, with(SG, "sourceCidr", Unknown.VALUE, "port", Unknown.VALUE, "description", Unknown.VALUE)));
+        assertEquals(List.of(), props(sg, with(SG, "tags", Map.of("team", Unknown.VALUE, "env", "prod"))));
+        assertEquals(List.of(), props(sg, with(SG, "tags", Unknown.VALUE)));
+        Resource ru = new ReplicationUserResource();
+        assertEquals(List.of(), props(ru, with(USER, "source", Unknown.VALUE)));
+        Map<String, Object> conn = new HashMap<>();
+        conn.put("host", Unknown.VALUE);
+        conn.put("username", "u");
+        conn.put("port", Unknown.VALUE);
+        conn.put("tls", Unknown.VALUE);
+        conn.put("password", Unknown.VALUE);
+        assertEquals(List.of(), props(ru, with(USER, "source", conn, "host", Unknown.VALUE, "password", Unknown.VALUE,
+                "authPlugin", Unknown.VALUE, "requireSsl", Unknown.VALUE)));
+    }
+
+    @Test
+    void everyTypeErrorIsReportedByItsPath() {
+        Resource ru = new ReplicationUserResource();
+        assertEquals(List.of("host", "requireSsl", "source.host", "source.port", "user"), sorted(props(ru, Map.of(
+                "user", 5.0, "host", true, "requireSsl", "maybe",
+                "source", Map.of("host", 1.0, "username", "u", "port", "x")))));
+        Resource sg = new SecurityGroupIngressResource();
+        assertEquals(List.of("description", "port", "sourceCidr", "tags.team"), sorted(props(sg, Map.of(
+                "securityGroupId", "sg-0123456789abcdef0", "sourceCidr", 1.0, "port", "abc", "description", 5.0,
+                "tags", Map.of("team", 1.0)))));
+        assertEquals(List.of("dbInstanceIdentifier", "securityGroupId"), sorted(props(sg, Map.of(
+                "securityGroupId", 5.0, "dbInstanceIdentifier", List.of("x"), "sourceCidr", "203.0.113.10/32"))));
+    }
+
+    @Test
+    void replicationUserNamesHostsAndPasswordLength() {
+        Resource r = new ReplicationUserResource();
+        for (String h : List.of("a'b", "h\\", "h`", "a b", "h;--", "h/*", "h?", "ünï", "\u202eh")) {
+            assertEquals(List.of("host"), props(r, with(USER, "host", h)), h);
+        }
+        for (String h : List.of("%", "10.0.%", "db_1.example.com", "10.0.0.0/255.255.255.0", "::1", "localhost")) {
+            assertEquals(List.of(), props(r, with(USER, "host", h)), h);
+        }
+        assertEquals(List.of("user"), props(r, with(USER, "user", "ab\u202ecd")));
+        assertEquals(List.of("user"), props(r, with(USER, "user", "a\nb")));
+        assertEquals(List.of(), props(r, with(USER, "user", "x'; DROP DATABASE d; -- `\\")));
+        assertEquals(List.of(), props(r, with(USER, "user", "שלום")));
+        var longPw = Resource.checkSafely(r, Props.empty(), new Props(with(USER, "password", new Secret("p".repeat(33)))));
+        assertEquals(List.of(), longPw.failures());
+        assertEquals(1, longPw.warnings().size());
+        assertTrue(longPw.warnings().get(0).contains("3056"), longPw.warnings().get(0));
+        assertEquals(List.of(), Resource.checkSafely(r, Props.empty(), new Props(with(USER, "password", new Secret("p".repeat(32))))).warnings());
+        assertEquals(List.of(), Resource.checkSafely(r, Props.empty(), new Props(USER)).warnings());
+    }
+
+    @Test
+    void replicationUserMovesBetweenServersByReplacing() {
+        Resource r = new ReplicationUserResource();
+        Map<String, Object> src = Map.of("host", "10.0.0.1", "port", 3306.0, "username", "admin", "password", new Secret("a"));
+        Map<String, Object> olds = with(USER, "source", src, "password", new Secret("pw"));
+        assertEquals(List.of(), r.diff("repl@10.0.0.5", new Props(olds), new Props(olds)).replaces());
+        assertEquals(List.of("source.host"), r.diff("repl@10.0.0.5", new Props(olds),
+                new Props(with(olds, "source", with(src, "host", "10.0.0.2")))).replaces());
+        assertEquals(List.of("source.port"), r.diff("repl@10.0.0.5", new Props(olds),
+                new Props(with(olds, "source", with(src, "port", 3307.0)))).replaces());
+        assertEquals(List.of(), r.diff("repl@10.0.0.5", new Props(olds),
+                new Props(with(olds, "source", with(src, "port", null)))).replaces(), "3306 is the default port");
+        var creds = r.diff("repl@10.0.0.5", new Props(olds),
+                new Props(with(olds, "source", with(src, "username", "other", "password", new Secret("b")))));
+        assertEquals(List.of(), creds.replaces());
+        assertTrue(creds.hasChanges());
+        assertEquals(List.of("source.host"), r.diff("repl@10.0.0.5", new Props(olds),
+                new Props(with(olds, "source", with(src, "host", Unknown.VALUE)))).replaces());
+    }
 }

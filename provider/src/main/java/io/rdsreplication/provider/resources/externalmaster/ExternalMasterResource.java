@@ -125,8 +125,7 @@ public final class ExternalMasterResource implements Resource {
             if (d < 0 || d > 86400) f.add(new CheckFailure("delaySeconds", "must be between 0 and 86400, got " + d));
         }
         if (!news.isUnknown("sslEncryption")) in.put("sslEncryption", news.bool("sslEncryption", false));
-        if (!news.isUnknown("dbInstanceIdentifier") && news.has("dbInstanceIdentifier")
-                && !news.string("dbInstanceIdentifier").matches("[A-Za-z][A-Za-z0-9-]{0,62}")) {
+        if (news.known("dbInstanceIdentifier") && !news.string("dbInstanceIdentifier").matches("[A-Za-z][A-Za-z0-9-]{0,62}")) {
             f.add(new CheckFailure("dbInstanceIdentifier", "must be 1-63 letters, digits or hyphens, starting with a letter"));
         }
         if (!news.isUnknown("snapshotId") && news.has("snapshotId") && news.string("snapshotId").isEmpty()) {

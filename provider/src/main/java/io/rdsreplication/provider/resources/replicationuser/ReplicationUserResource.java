@@ -11,6 +11,7 @@ import io.rdsreplication.provider.core.Unknown;
 import io.rdsreplication.provider.mysql.ConnectionSpec;
 import io.rdsreplication.provider.mysql.Session;
 import io.rdsreplication.provider.mysql.SqlErrors;
+import io.rdsreplication.provider.mysql.Validation;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -24,6 +25,12 @@ public final class ReplicationUserResource implements Resource {
     static final Set<String> AUTH_PLUGINS = Set.of("mysql_native_password", "caching_sha2_password", "ed25519");
     static final int MAX_USER = 80;     // MariaDB; MySQL allows 32 and refuses longer names itself
     static final int MAX_HOST = 255;
+    static final int PLUGIN_NOT_LOADED = 1524;   // ER_PLUGIN_IS_NOT_LOADED
+    static final int WRONG_STRING_LENGTH = 1470; // ER_WRONG_STRING_LENGTH: user name too long
+    /** MySQL (error 3056) refuses longer replication passwords; generated ones are exactly this long. */
+    static final int MYSQL_REPLICATION_PASSWORD_MAX = 32;
+    /** Host names, IPv4/IPv6 addresses, netmasks (10.0.0.0/255.255.255.0, 10.0.0.0/24) and % _ patterns. */
+    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile("[A-Za-z0-9.:%_/\\-]+");
     static final List<String> REQUIRED_GRANTS = List.of("REPLICATION CLIENT", "REPLICATION SLAVE");
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -36,29 +43,40 @@ public final class ReplicationUserResource implements Resource {
     @Override
     public CheckResult check(Props olds, Props news) {
         List<CheckFailure> f = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         Map<String, Object> inputs = news.copy();
         if (news.object("source") != null) f.addAll(ConnectionSpec.validate(news.object("source")));
         name(news, "user", MAX_USER, f);
         name(news, "host", MAX_HOST, f);
+        if (news.known("host") && f.stream().noneMatch(x -> x.property().equals("host"))
+                && !HOST.matcher(news.string("host")).matches()) {
+            f.add(new CheckFailure("host", "must be a host name, an IP address, a netmask or a pattern with % and _ "
+                    + "(ASCII letters, digits and . - _ % : /), got " + Validation.show(news.string("host"))));
+        }
         if (!news.isUnknown("password")) {
             if (news.has("password")) {
                 String pw = news.string("password");
                 if (pw.isEmpty()) f.add(new CheckFailure("password", "must not be empty; omit it to have one generated"));
                 else if (pw.indexOf('\0') >= 0) f.add(new CheckFailure("password", "must not contain NUL bytes"));
                 else if (pw.length() > 256) f.add(new CheckFailure("password", "must be at most 256 characters"));
+                else if (pw.codePointCount(0, pw.length()) > MYSQL_REPLICATION_PASSWORD_MAX) {
+                    warnings.add("password is longer than " + MYSQL_REPLICATION_PASSWORD_MAX + " characters: an RDS for MySQL "
+                            + "instance refuses it as a replication password (error 3056, in ExternalMaster); fine for RDS "
+                            + "for MariaDB. Omit password to have a " + MYSQL_REPLICATION_PASSWORD_MAX + "-character one generated");
+                }
             } else if (olds.has("password") && olds.has("user")) {
                 inputs.put("password", new Secret(olds.string("password"))); // keep the generated one
             } else if (!olds.has("user")) {
                 inputs.put("password", new Secret(generatePassword())); // a new account; an imported one keeps its own
             }
         }
-        if (!news.isUnknown("authPlugin") && news.has("authPlugin") && !AUTH_PLUGINS.contains(news.string("authPlugin"))) {
+        if (news.known("authPlugin") && !AUTH_PLUGINS.contains(news.string("authPlugin"))) {
             f.add(new CheckFailure("authPlugin", "must be one of " + String.join(", ", new java.util.TreeSet<>(AUTH_PLUGINS))));
         }
         if (!news.isUnknown("requireSsl")) {
             inputs.put("requireSsl", news.bool("requireSsl", false));
         }
-        return new CheckResult(inputs, f);
+        return new CheckResult(inputs, f, warnings);
     }
 
     private static void name(Props p, String key, int max, List<CheckFailure> f) {
@@ -71,21 +89,25 @@ public final class ReplicationUserResource implements Resource {
         } else if (v.codePoints().anyMatch(c -> c > 0xFFFF)) {
             f.add(new CheckFailure(key, "must not contain characters outside the Basic Multilingual Plane (such as emoji): "
                     + "account names are stored as utf8mb3 by MySQL and MariaDB"));
+        } else if (v.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL || Character.getType(c) == Character.FORMAT)) {
+            f.add(new CheckFailure(key, "must not contain control or invisible formatting characters (such as line breaks "
+                    + "or right-to-left overrides), which make one account name look like another: got " + Validation.show(v)));
         } else if (!v.equals(v.strip())) {
             f.add(new CheckFailure(key, "must not start or end with white space (the server would trim it)"));
         }
     }
 
     static String generatePassword() {
-        StringBuilder sb = new StringBuilder(32);
-        for (int i = 0; i < 32; i++) sb.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+        StringBuilder sb = new StringBuilder(MYSQL_REPLICATION_PASSWORD_MAX);
+        for (int i = 0; i < MYSQL_REPLICATION_PASSWORD_MAX; i++) sb.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
         return sb.toString();
     }
 
     @Override
     public DiffResult diff(String id, Props olds, Props news) {
-        DiffResult.Builder b = DiffResult.compare(olds, news, List.of("user", "host", "authPlugin", "requireSsl", "source"),
+        DiffResult.Builder b = DiffResult.compare(olds, news, List.of("user", "host", "authPlugin", "requireSsl"),
                 Set.of("user", "host", "authPlugin"));
+        diffSource(olds.object("source"), news.object("source"), news.isUnknown("source"), b);
         if (olds.has("password") || news.isUnknown("password")) {
             if (!DiffResult.equalValues(olds.raw("password"), news.raw("password")) || news.isUnknown("password")) {
                 b.put("password", DiffResult.Kind.UPDATE);
@@ -94,6 +116,34 @@ public final class ReplicationUserResource implements Resource {
         List<String> grants = olds.strings("grants");
         if (grants != null && !grants.containsAll(REQUIRED_GRANTS)) b.put("grants", DiffResult.Kind.UPDATE);
         return b.build();
+    }
+
+    /**
+     * The source's host and port say which server holds the account: a change there is another server, so the
+     * account is created on the new one and then dropped from the old one (a replace). Credentials, TLS and
+     * timeouts only change how the provider connects: an update that does nothing on the server.
+     */
+    static void diffSource(Props o, Props n, boolean unknown, DiffResult.Builder b) {
+        if (unknown) {
+            b.put("source", DiffResult.Kind.UPDATE_REPLACE);
+            return;
+        }
+        if (o == null || n == null) {
+            // the provider's default connection on one side: which server it is cannot be known here
+            if (o != n) b.put("source", o == null ? DiffResult.Kind.ADD : DiffResult.Kind.DELETE);
+            return;
+        }
+        for (String k : List.of("host", "port")) {
+            Object ov = k.equals("port") && !o.has(k) ? Double.valueOf(3306) : Secret.unwrap(o.raw(k));
+            Object nv = k.equals("port") && !n.has(k) ? Double.valueOf(3306) : Secret.unwrap(n.raw(k));
+            if (n.isUnknown(k) || !DiffResult.equalValues(ov, nv)) b.put("source." + k, DiffResult.Kind.UPDATE_REPLACE);
+        }
+        java.util.Set<String> keys = new java.util.TreeSet<>(o.asMap().keySet());
+        keys.addAll(n.asMap().keySet());
+        for (String k : keys) {
+            if (k.equals("host") || k.equals("port")) continue;
+            if (n.containsUnknown(k) || !DiffResult.equalValues(o.raw(k), n.raw(k))) b.put("source." + k, DiffResult.Kind.UPDATE);
+        }
     }
 
     @Override
@@ -111,7 +161,7 @@ public final class ReplicationUserResource implements Resource {
         }
         String id = user + "@" + host;
         try (Session s = ctx.open(in, "source")) {
-            s.skipBinlog();
+            keepOutOfBinlog(ctx, s, "creating", user, host);
             String pw = in.string("password");
             s.addSecret(pw);
             var existing = s.query(UserSql.SELECT_ACCOUNT, user, host);
@@ -119,8 +169,8 @@ public final class ReplicationUserResource implements Resource {
                 // an earlier create of this very account (same password hash) whose answer was lost: finish it
                 ctx.progress().info("the account '" + user + "'@'" + host + "' already exists with this resource's password "
                         + "(an earlier attempt whose answer was lost): taking it over");
-                s.update(UserSql.grant(user, host));
-                if (in.bool("requireSsl", false)) s.update(UserSql.alterTls(user, host, true));
+                run(s, UserSql.grant(user, host));
+                if (in.bool("requireSsl", false)) run(s, UserSql.alterTls(user, host, true));
                 out.put("grants", readGrants(s, user, host));
                 return new CreateResult(id, out);
             }
@@ -129,10 +179,10 @@ public final class ReplicationUserResource implements Resource {
                         + "' already exists on the source; to manage it, import it: pulumi import " + TOKEN
                         + " <name> '" + id + "' (or choose another user name)");
             }
-            s.update(UserSql.createUser(s.server(), user, host, in.string("authPlugin"), in.bool("requireSsl", false)),
-                    UserSql.passwordParameter(s.server(), in.string("authPlugin"), pw));
+            run(s, UserSql.createUser(s.server(), user, host, in.string("authPlugin"), in.bool("requireSsl", false),
+                    passwordLiteral(s, in.string("authPlugin"), pw)));
             try {
-                s.update(UserSql.grant(user, host));
+                run(s, UserSql.grant(user, host));
                 out.put("grants", readGrants(s, user, host));
             } catch (ProviderException e) {
                 out.put("grants", List.of());
@@ -145,14 +195,60 @@ public final class ReplicationUserResource implements Resource {
     }
 
     /**
-     * True when the existing account stores exactly this resource's password (MariaDB's native hash is
-     * unsalted, so it can be compared without knowing anything else): a create whose answer was lost (server or
+     * Runs one account statement; the server's refusals that are about an input name that input: a plugin
+     * it cannot load (MySQL 9 has no mysql_native_password; MariaDB no caching_sha2_password, MySQL no
+     * ed25519) and a user name longer than MySQL's 32 characters.
+     */
+    private static void run(Session s, String sql) {
+        try {
+            s.executeVerbatim(sql);
+        } catch (SqlErrors.SqlFailure e) {
+            if (e.code() == PLUGIN_NOT_LOADED) {
+                throw new ProviderException.InvalidInput("authPlugin", "the source (" + s.server().flavor().label() + " "
+                        + s.server().version() + ") cannot use this authentication plugin: " + e.getMessage()
+                        + (s.server().isMysql() ? "; use caching_sha2_password (MySQL's default)" : "; omit authPlugin to use mysql_native_password"));
+            }
+            if (e.code() == WRONG_STRING_LENGTH) {
+                throw new ProviderException.InvalidInput("user", "is too long for the source ("
+                        + s.server().flavor().label() + " " + s.server().version() + "): " + e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    /** The password (or its hash) as a literal for this session's sql_mode, registered as a secret in that form too. */
+    private static String passwordLiteral(Session s, String plugin, String password) {
+        String lit = UserSql.passwordLiteral(s.server(), plugin, password, s.noBackslashEscapes());
+        s.addSecret(lit.substring(1, lit.length() - 1));
+        return lit;
+    }
+
+    /**
+     * Turns binary logging off for this session so the account's DDL stays on the source. When the source user
+     * may not, says so in the CLI: the statement then replicates to the RDS instance, where it fails (and
+     * stops replication) if that account exists there.
+     */
+    private static void keepOutOfBinlog(Context ctx, Session s, String what, String user, String host) {
+        if (s.skipBinlog()) return;
+        if (!"1".equals(s.queryString("SELECT @@GLOBAL.log_bin"))) return;
+        ctx.progress().warn("the source user may not turn sql_log_bin off (it needs " + (s.server().isMysql()
+                ? "SYSTEM_VARIABLES_ADMIN or SESSION_VARIABLES_ADMIN" : "SUPER or BINLOG ADMIN")
+                + "), so " + what + " the account '" + user + "'@'" + host + "' is written to the source's binary log "
+                + "and replicates to the RDS instance; if that account exists there, replication stops with an error. "
+                + "Grant that privilege to the source user to keep account changes on the source only");
+    }
+
+    /**
+     * True when the existing account stores exactly this resource's password (mysql_native_password and
+     * MariaDB's ed25519 are unsalted, so they can be compared without knowing anything else; MySQL's
+     * caching_sha2_password is salted and never matches): a create whose answer was lost (server or
      * provider died after CREATE USER) may then be finished. Any other account is never adopted.
      */
     static boolean isOwnLostAttempt(Session s, Map<String, String> row, String plugin, String password) {
-        if (!UserSql.usesNativeHash(s.server(), plugin) || password == null) return false;
+        String expected = password == null ? null : UserSql.storedHash(s.server(), plugin, password);
+        if (expected == null) return false;
         String stored = row.getOrDefault("authentication_string", "");
-        return !stored.isEmpty() && stored.equals(UserSql.nativeHash(password));
+        return !stored.isEmpty() && stored.equals(expected);
     }
 
     private static List<String> readGrants(Session s, String user, String host) {
@@ -212,20 +308,23 @@ public final class ReplicationUserResource implements Resource {
         String user = news.string("user");
         String host = news.string("host");
         try (Session s = ctx.open(news, "source")) {
-            s.skipBinlog();
             String pw = news.string("password");
             s.addSecret(pw);
             s.addSecret(olds.string("password"));
-            if (pw != null && !DiffResult.equalValues(olds.raw("password"), news.raw("password"))) {
-                s.update(UserSql.alterPassword(s.server(), user, host, news.string("authPlugin")),
-                        UserSql.passwordParameter(s.server(), news.string("authPlugin"), pw));
+            boolean rotate = pw != null && !DiffResult.equalValues(olds.raw("password"), news.raw("password"));
+            boolean ssl = news.bool("requireSsl", false);
+            boolean tls = ssl != olds.bool("requireSsl", false);
+            List<String> grants = readGrants(s, user, host);
+            boolean grant = !grants.containsAll(REQUIRED_GRANTS);
+            if (rotate || tls || grant) keepOutOfBinlog(ctx, s, "changing", user, host);
+            if (rotate) {
+                run(s, UserSql.alterPassword(s.server(), user, host, news.string("authPlugin"),
+                        passwordLiteral(s, news.string("authPlugin"), pw)));
                 ctx.progress().info("rotated the password of '" + user + "'@'" + host + "'");
             }
-            boolean ssl = news.bool("requireSsl", false);
-            if (ssl != olds.bool("requireSsl", false)) s.update(UserSql.alterTls(user, host, ssl));
-            List<String> grants = readGrants(s, user, host);
-            if (!grants.containsAll(REQUIRED_GRANTS)) {
-                s.update(UserSql.grant(user, host));
+            if (tls) run(s, UserSql.alterTls(user, host, ssl));
+            if (grant) {
+                run(s, UserSql.grant(user, host));
                 grants = readGrants(s, user, host);
             }
             out.put("grants", grants);
@@ -237,8 +336,9 @@ public final class ReplicationUserResource implements Resource {
     public void delete(Context ctx, String id, Props state) {
         String[] uh = splitId(id);
         try (Session s = ctx.open(state, "source")) {
-            s.skipBinlog();
-            s.update(UserSql.dropUser(uh[0], uh[1]));
+            if (s.query(UserSql.SELECT_ACCOUNT, uh[0], uh[1]).isEmpty()) return; // already gone: nothing to log or replicate
+            keepOutOfBinlog(ctx, s, "dropping", uh[0], uh[1]);
+            run(s, UserSql.dropUser(uh[0], uh[1]));
         } catch (SqlErrors.SqlFailure e) {
             if (e.code() != SqlErrors.CANNOT_USER) throw e;
         }

@@ -3,20 +3,26 @@ package io.rdsreplication.provider.resources.replicationuser;
 import io.rdsreplication.provider.mysql.ServerInfo;
 import io.rdsreplication.provider.mysql.Sql;
 
-/** Pure SQL builders for the replication account (golden-tested). Passwords are always a bound `?`. */
+/**
+ * Pure SQL builders for the replication account (golden-tested). The account is {@code `user`@`host`}
+ * ({@link Sql#account}), which the server reads the same in every sql_mode; the statements are sent verbatim
+ * (see {@link Sql}). The password is a hash wherever the plugin takes one, else a literal written for the
+ * session's sql_mode ({@link #passwordLiteral}). The plugin name comes from a fixed set.
+ */
 public final class UserSql {
     public static final String GRANT_PRIVILEGES = "REPLICATION CLIENT, REPLICATION SLAVE";
 
     private UserSql() {
     }
 
-    public static String createUser(ServerInfo server, String user, String host, String authPlugin, boolean requireSsl) {
-        return "CREATE USER " + Sql.account(user, host) + " " + identified(server, authPlugin)
+    public static String createUser(ServerInfo server, String user, String host, String authPlugin, boolean requireSsl,
+                                    String passwordLiteral) {
+        return "CREATE USER " + Sql.account(user, host) + " " + identified(server, authPlugin, passwordLiteral)
                 + (requireSsl ? " REQUIRE SSL" : "");
     }
 
-    public static String alterPassword(ServerInfo server, String user, String host, String authPlugin) {
-        return "ALTER USER " + Sql.account(user, host) + " " + identified(server, authPlugin);
+    public static String alterPassword(ServerInfo server, String user, String host, String authPlugin, String passwordLiteral) {
+        return "ALTER USER " + Sql.account(user, host) + " " + identified(server, authPlugin, passwordLiteral);
     }
 
     public static String alterTls(String user, String host, boolean requireSsl) {
@@ -36,22 +42,27 @@ public final class UserSql {
             "SELECT Repl_slave_priv, Repl_client_priv, ssl_type, plugin, authentication_string FROM mysql.user WHERE User = ? AND Host = ?";
 
     /**
-     * MariaDB with its default mysql_native_password plugin: the provider sends the password's hash
-     * ({@link #nativeHash}), never the password, so it is not in the server's logs or process list, and no
-     * escaping is involved whatever the sql_mode. Other plugins, and MySQL, take the password as a bound value.
+     * How the password is given. mysql_native_password (MariaDB's default; MySQL's when asked for): its hash
+     * ({@link #nativeHash}), never the password, so it reaches no log, binlog or process list on any server.
+     * MySQL's other plugins (caching_sha2_password, its default) salt their hash on the server: the password
+     * goes as a literal, which MySQL rewrites to {@code <secret>} in its general and slow logs and to the
+     * salted hash in its binlog. MariaDB's ed25519: its authentication string, computed here ({@link Ed25519Hash}).
      */
-    private static String identified(ServerInfo server, String plugin) {
+    private static String identified(ServerInfo server, String plugin, String passwordLiteral) {
         if (server.isMariadb()) {
-            if (usesNativeHash(server, plugin)) return "IDENTIFIED BY PASSWORD ?";
-            return "IDENTIFIED VIA " + Sql.quoteIdentifier(plugin) + " USING PASSWORD(?)";
+            if (usesNativeHash(server, plugin)) return "IDENTIFIED BY PASSWORD " + passwordLiteral;
+            if (usesEd25519Hash(server, plugin)) return "IDENTIFIED VIA ed25519 USING " + passwordLiteral;
+            return "IDENTIFIED VIA " + Sql.quoteIdentifier(plugin) + " USING PASSWORD(" + passwordLiteral + ")";
         }
-        if (plugin == null || plugin.isEmpty()) return "IDENTIFIED BY ?";
-        return "IDENTIFIED WITH " + Sql.quoteIdentifier(plugin) + " BY ?";
+        if (usesNativeHash(server, plugin)) return "IDENTIFIED WITH mysql_native_password AS " + passwordLiteral;
+        if (plugin == null || plugin.isEmpty()) return "IDENTIFIED BY " + passwordLiteral;
+        return "IDENTIFIED WITH " + Sql.quoteIdentifier(plugin) + " BY " + passwordLiteral;
     }
 
-    /** Whether the bound value is {@link #nativeHash} of the password rather than the password. */
+    /** Whether the password is given as {@link #nativeHash} rather than itself. */
     public static boolean usesNativeHash(ServerInfo server, String plugin) {
-        return server.isMariadb() && (plugin == null || plugin.isEmpty() || plugin.equals("mysql_native_password"));
+        if ("mysql_native_password".equals(plugin)) return true;
+        return server.isMariadb() && (plugin == null || plugin.isEmpty());
     }
 
     /** mysql_native_password's stored form: '*' and the upper-case hex of SHA1(SHA1(password)). */
@@ -66,8 +77,21 @@ public final class UserSql {
         }
     }
 
-    /** The value to bind for the password placeholder. */
-    public static String passwordParameter(ServerInfo server, String plugin, String password) {
-        return usesNativeHash(server, plugin) ? nativeHash(password) : password;
+    /** MariaDB's ed25519, whose stored form is computed here rather than by PASSWORD('…') on the server. */
+    public static boolean usesEd25519Hash(ServerInfo server, String plugin) {
+        return server.isMariadb() && "ed25519".equals(plugin);
+    }
+
+    /** What the server stores for this password when it is computed here; null when the server salts it. */
+    public static String storedHash(ServerInfo server, String plugin, String password) {
+        if (usesNativeHash(server, plugin)) return nativeHash(password);
+        if (usesEd25519Hash(server, plugin)) return Ed25519Hash.of(password);
+        return null;
+    }
+
+    /** The password's literal for the session's sql_mode: the stored hash where it is computed here, else the password. */
+    public static String passwordLiteral(ServerInfo server, String plugin, String password, boolean noBackslashEscapes) {
+        String hash = storedHash(server, plugin, password);
+        return Sql.stringLiteral(hash != null ? hash : password, noBackslashEscapes);
     }
 }

@@ -56,10 +56,10 @@ public final class SecurityGroupIngressResource implements Resource {
             f.add(new CheckFailure(sg ? "securityGroupId" : "dbInstanceIdentifier",
                     "give exactly one of securityGroupId and dbInstanceIdentifier"));
         }
-        if (news.has("securityGroupId") && !SG_ID.matcher(news.string("securityGroupId")).matches()) {
+        if (news.known("securityGroupId") && !SG_ID.matcher(news.string("securityGroupId")).matches()) {
             f.add(new CheckFailure("securityGroupId", "must look like sg-0123456789abcdef0"));
         }
-        if (news.has("dbInstanceIdentifier") && !DB_ID.matcher(news.string("dbInstanceIdentifier")).matches()) {
+        if (news.known("dbInstanceIdentifier") && !DB_ID.matcher(news.string("dbInstanceIdentifier")).matches()) {
             f.add(new CheckFailure("dbInstanceIdentifier", "must be 1-63 letters, digits or hyphens, starting with a letter"));
         }
         if (!news.isUnknown("sourceCidr")) {
@@ -67,17 +67,17 @@ public final class SecurityGroupIngressResource implements Resource {
             String why = cidr == null ? "is required (the external source's address, e.g. 203.0.113.10/32)" : cidrProblem(cidr);
             if (why != null) f.add(new CheckFailure("sourceCidr", why));
         }
-        if (!news.isUnknown("port") && news.has("port")) {
+        if (news.known("port")) {
             int port = news.integer("port");
             if (port < 1 || port > 65535) f.add(new CheckFailure("port", "must be between 1 and 65535, got " + port));
         }
-        if (!news.isUnknown("description") && news.has("description")) {
+        if (news.known("description")) {
             String d = news.string("description");
             if (d.length() > 255 || !d.matches("[A-Za-z0-9 ._\\-:/()#,@\\[\\]+=&;{}!$*]*")) {
                 f.add(new CheckFailure("description", "must be at most 255 characters of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*"));
             }
         }
-        if (!news.isUnknown("tags") && news.has("tags")) {
+        if (news.known("tags")) {
             Map<String, String> tags = news.stringMap("tags");
             for (var e : tags.entrySet()) {
                 if (e.getKey().equals(OWNER_TAG)) {
