@@ -324,6 +324,10 @@ class SourceSnapshotSafetyIT {
             // overwrite is false: only the provider's own unfinished copy may be replaced
             var created = p.create(SS, in, false);
             assertNotNull(created.getId());
+        } finally {
+            try (Connection r = TestBed.replicaRoot()) {
+                TestBed.exec(r, "SET GLOBAL log_bin_trust_function_creators = 1");
+            }
         }
         assertCopied(db);
         try (Connection r = TestBed.replicaRoot()) {
