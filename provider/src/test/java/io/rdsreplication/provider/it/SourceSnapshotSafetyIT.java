@@ -76,8 +76,15 @@ class SourceSnapshotSafetyIT {
     /** A provider whose source connection is the copier account (so its sessions can be counted on the source). */
     static ProviderProcess provider() throws Exception {
         Map<String, Object> cfg = ProviderProcess.testBedConfig();
-        cfg.put("source", ProviderProcess.connection(TestBed.sourcePort(), COPIER, COPIER_PW));
+        cfg.put("source", copierConnection());
         return ProviderProcess.start().configure(cfg);
+    }
+
+    /** TLS preferred: MySQL's default caching_sha2_password needs TLS (the provider never fetches a server's RSA key). */
+    static Map<String, Object> copierConnection() {
+        Map<String, Object> c = new LinkedHashMap<>(ProviderProcess.connection(TestBed.sourcePort(), COPIER, COPIER_PW));
+        c.put("tls", "preferred");
+        return c;
     }
 
     /** A source database with rows, a view, a procedure and a trigger; also an empty one on the replica if asked. */
@@ -168,7 +175,7 @@ class SourceSnapshotSafetyIT {
         String db = database(false);
         try (ProviderProcess p = provider()) {
             Map<String, Object> in = new LinkedHashMap<>(p.checked(SS, Map.of(), Map.of("databases", List.of(db),
-                    "source", ProviderProcess.connection(TestBed.sourcePort(), COPIER, COPIER_PW),
+                    "source", copierConnection(),
                     "replica", ProviderProcess.connection(TestBed.replicaPort(), TestBed.get("REPLICA_ADMIN_USER"),
                             TestBed.get("REPLICA_ADMIN_PASSWORD")))));
             var created = p.create(SS, in, false);
@@ -181,7 +188,7 @@ class SourceSnapshotSafetyIT {
             // new passwords, a new user name and TLS mode on both connections, and every knob
             Map<String, Object> news = new LinkedHashMap<>(in);
             Map<String, Object> src = new LinkedHashMap<>(ProviderProcess.connection(TestBed.sourcePort(), "someone_else", "new-source-pw"));
-            src.put("tls", "preferred");
+            src.put("tls", "required");
             Map<String, Object> rep = new LinkedHashMap<>(ProviderProcess.connection(TestBed.replicaPort(), "admin2", "new-replica-pw"));
             news.put("source", src);
             news.put("replica", rep);
