@@ -207,6 +207,24 @@ class SourceSnapshotIT {
         assertTrue(e.getStatus().getDescription().contains("overwrite"), e.getMessage());
     }
 
+    /** getSourceStatus reads what the server says, with the statement its version has, on either flavour. */
+    @Test
+    void getSourceStatusMatchesTheServer() throws Exception {
+        var r = p.invoke("rdsreplication:index:getSourceStatus", Map.of());
+        assertEquals(0, r.getFailuresCount(), r.getFailuresList().toString());
+        Map<String, Object> out = ProviderProcess.decode(r.getReturn());
+        try (Connection c = TestBed.sourceRoot()) {
+            Map<String, String> st = SnapshotEngines.binlogStatus(c);
+            assertEquals(st.get("File"), out.get("binlogFile"));
+            assertEquals(Double.parseDouble(st.get("Position")), out.get("binlogPosition"));
+            String gtid = SnapshotEngines.isMysql(c) ? st.get("Executed_Gtid_Set").replace("\n", "")
+                    : TestBed.query(c, "SELECT @@GLOBAL.gtid_binlog_pos AS g").get(0).get("g");
+            assertEquals(gtid, out.get("gtid"));
+            assertEquals(SnapshotEngines.version(c), out.get("version"));
+            assertEquals(Boolean.TRUE, out.get("logBin"));
+        }
+    }
+
     @Test
     void checkAndCreateRefuseBadDatabases() {
         var r = p.check(SS, Map.of(), Map.of("databases", List.of("mysql", "a/b", "x".repeat(65))));
