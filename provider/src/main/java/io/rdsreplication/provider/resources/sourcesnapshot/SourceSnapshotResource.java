@@ -173,8 +173,8 @@ public final class SourceSnapshotResource implements Resource {
                     throw new ProviderException.InvalidInput("databases", "database " + db + " already exists on the RDS instance "
                             + replica.address() + "; set overwrite: true to drop and copy it again");
                 }
-                if (unfinished) ctx.progress().warn("database " + db + " on " + replica.address()
-                        + " holds an interrupted copy: copying it again");
+                ctx.progress().warn(unfinished ? "database " + db + " on " + replica.address() + " holds an interrupted copy: copying it again"
+                        : "overwrite: dropping database " + db + " on " + replica.address() + " and copying it again");
                 dropped.add(db);
             }
             refuseUnderRunningReplication(ctx, r, replica, dbs, dropped);
