@@ -119,7 +119,10 @@ final class Copier {
 
     Result run() {
         try (Cancellation.Registration reg = ctx.onCancel(this::abortAll)) {
-            return copy();
+            Result r = copy();
+            for (Session x : open) x.close(); // done: a polite goodbye
+            open.clear();
+            return r;
         } catch (RuntimeException e) {
             if (ctx.cancellation().isCancelled()) {
                 throw new Cancellation.Cancelled("the copy was cancelled; its connections are closed, so the source holds no lock "
@@ -128,7 +131,7 @@ final class Copier {
             if (!marked || e instanceof ProviderException.InvalidInput) throw e;
             throw new ProviderException.Precondition((e.getMessage() == null ? e.toString() : e.getMessage()) + ". " + incomplete(), e);
         } finally {
-            // aborted, not closed politely: a worker inside a streamed SELECT would otherwise be read to its end;
+            // after a failure, aborted rather than closed: a worker inside a streamed SELECT would otherwise be read to its end;
             // the server drops every lock of a connection that goes away (FTWRL, BACKUP STAGE, metadata locks)
             for (Session x : open) x.abort();
             open.clear();
