@@ -19,20 +19,20 @@ import java.util.Optional;
 import javax.annotation.Nullable;
 
 /**
- * The initial copy (runbook steps 1–4), without the runbook&#39;s read-only window: the named databases are copied from one consistent snapshot of the source, and the snapshot&#39;s binlog coordinates and GTID are output to feed ExternalMaster. Progress is shown in the CLI. Deleting the resource leaves the copied data in place. Not importable.
+ * The initial copy (runbook steps 1–4), without the runbook&#39;s read-only window: the named databases are copied from one consistent snapshot of the source, and the snapshot&#39;s binlog coordinates and GTID are output to feed ExternalMaster. Progress is shown in the CLI. The copy is made once: only `databases` (as a set) or the server a connection names (`host`, `port` of `source` or `replica`) replace the resource and copy again; credentials, `tls`, `caCert`, timeouts, `lockMode`, `parallelism`, `overwrite` and `copyRoutines` change in place and copy nothing. A copy is refused while the RDS instance replicates (stop replication first), so a re-copy never races replication. A copy that is cancelled or fails leaves each database it began marked incomplete (a table `_rdsreplication_copy_incomplete`); the next `pulumi up` copies such a database again even without `overwrite`. Deleting the resource leaves the copied data in place. Not importable.
  * 
  */
 @ResourceType(type="rdsreplication:index:SourceSnapshot")
 public class SourceSnapshot extends com.pulumi.resources.CustomResource {
     /**
-     * Source binlog file of the snapshot.
+     * Source binlog file of the snapshot (read with the GTID set, under the same lock).
      * 
      */
     @Export(name="binlogFile", refs={String.class}, tree="[0]")
     private Output<String> binlogFile;
 
     /**
-     * @return Source binlog file of the snapshot.
+     * @return Source binlog file of the snapshot (read with the GTID set, under the same lock).
      * 
      */
     public Output<String> binlogFile() {
@@ -81,14 +81,14 @@ public class SourceSnapshot extends com.pulumi.resources.CustomResource {
         return Codegen.optional(this.copyRoutines);
     }
     /**
-     * Databases to copy from the source to the RDS instance. System schemas are refused.
+     * Databases to copy from the source to the RDS instance. System schemas are refused. A different set (order does not matter) replaces the resource: a new copy.
      * 
      */
     @Export(name="databases", refs={List.class,String.class}, tree="[0,1]")
     private Output<List<String>> databases;
 
     /**
-     * @return Databases to copy from the source to the RDS instance. System schemas are refused.
+     * @return Databases to copy from the source to the RDS instance. System schemas are refused. A different set (order does not matter) replaces the resource: a new copy.
      * 
      */
     public Output<List<String>> databases() {
@@ -109,56 +109,56 @@ public class SourceSnapshot extends com.pulumi.resources.CustomResource {
         return this.durationMillis;
     }
     /**
-     * GTID position of the snapshot (MariaDB `gtid_binlog_pos` form), empty when GTIDs are not in use.
+     * GTID position of the snapshot. MariaDB: the `gtid_binlog_pos` form of the snapshot&#39;s binlog position (`BINLOG_GTID_POS`), for ExternalMaster&#39;s `gtid`. MySQL: the source&#39;s `gtid_executed` set at the snapshot (the `Executed_Gtid_Set` read with the coordinates while commits are blocked): the replica must add it to `gtid_purged` (`mysql.rds_set_external_source_gtid_purged`) before auto-position. Empty when GTIDs are not in use.
      * 
      */
     @Export(name="gtid", refs={String.class}, tree="[0]")
     private Output<String> gtid;
 
     /**
-     * @return GTID position of the snapshot (MariaDB `gtid_binlog_pos` form), empty when GTIDs are not in use.
+     * @return GTID position of the snapshot. MariaDB: the `gtid_binlog_pos` form of the snapshot&#39;s binlog position (`BINLOG_GTID_POS`), for ExternalMaster&#39;s `gtid`. MySQL: the source&#39;s `gtid_executed` set at the snapshot (the `Executed_Gtid_Set` read with the coordinates while commits are blocked): the replica must add it to `gtid_purged` (`mysql.rds_set_external_source_gtid_purged`) before auto-position. Empty when GTIDs are not in use.
      * 
      */
     public Output<String> gtid() {
         return this.gtid;
     }
     /**
-     * How long writes on the source were blocked, in milliseconds.
+     * How long writes on the source were blocked, in milliseconds (the whole copy with `lockMode: readOnly`).
      * 
      */
     @Export(name="lockMillis", refs={Integer.class}, tree="[0]")
     private Output<Integer> lockMillis;
 
     /**
-     * @return How long writes on the source were blocked, in milliseconds.
+     * @return How long writes on the source were blocked, in milliseconds (the whole copy with `lockMode: readOnly`).
      * 
      */
     public Output<Integer> lockMillis() {
         return this.lockMillis;
     }
     /**
-     * `snapshot` (default): consistent snapshot, source stays writable. `readOnly`: the runbook&#39;s whole-copy read-only window.
+     * `snapshot` (default): a consistent snapshot; the source stays writable (commits wait only while the copy&#39;s connections open their snapshots: milliseconds). `readOnly`: the runbook&#39;s whole-copy window: writes on the source wait until the copy ends. It is a FLUSH TABLES WITH READ LOCK held by one connection of the provider, not `read_only`: the server drops it with that connection, so a cancelled, failed or killed copy never leaves the source locked or read-only (if the network to the source is cut, the server drops it after 60 s of silence). Changing it later copies nothing.
      * 
      */
     @Export(name="lockMode", refs={LockMode.class}, tree="[0]")
     private Output</* @Nullable */ LockMode> lockMode;
 
     /**
-     * @return `snapshot` (default): consistent snapshot, source stays writable. `readOnly`: the runbook&#39;s whole-copy read-only window.
+     * @return `snapshot` (default): a consistent snapshot; the source stays writable (commits wait only while the copy&#39;s connections open their snapshots: milliseconds). `readOnly`: the runbook&#39;s whole-copy window: writes on the source wait until the copy ends. It is a FLUSH TABLES WITH READ LOCK held by one connection of the provider, not `read_only`: the server drops it with that connection, so a cancelled, failed or killed copy never leaves the source locked or read-only (if the network to the source is cut, the server drops it after 60 s of silence). Changing it later copies nothing.
      * 
      */
     public Output<Optional<LockMode>> lockMode() {
         return Codegen.optional(this.lockMode);
     }
     /**
-     * Allow copying into databases that already exist on the RDS instance (their tables are dropped and copied again). Defaults to false.
+     * Allow copying into databases that already exist on the RDS instance (they are dropped and copied again). Defaults to false. Never needed to finish the provider&#39;s own interrupted copy. Changing it later copies nothing.
      * 
      */
     @Export(name="overwrite", refs={Boolean.class}, tree="[0]")
     private Output</* @Nullable */ Boolean> overwrite;
 
     /**
-     * @return Allow copying into databases that already exist on the RDS instance (their tables are dropped and copied again). Defaults to false.
+     * @return Allow copying into databases that already exist on the RDS instance (they are dropped and copied again). Defaults to false. Never needed to finish the provider&#39;s own interrupted copy. Changing it later copies nothing.
      * 
      */
     public Output<Optional<Boolean>> overwrite() {
@@ -179,14 +179,14 @@ public class SourceSnapshot extends com.pulumi.resources.CustomResource {
         return Codegen.optional(this.parallelism);
     }
     /**
-     * Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration.
+     * Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration. A new `host` or `port` replaces the resource (a copy onto another server, where `overwrite` decides whether an existing database may be dropped); new credentials or TLS settings do not.
      * 
      */
     @Export(name="replica", refs={Connection.class}, tree="[0]")
     private Output</* @Nullable */ Connection> replica;
 
     /**
-     * @return Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration.
+     * @return Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration. A new `host` or `port` replaces the resource (a copy onto another server, where `overwrite` decides whether an existing database may be dropped); new credentials or TLS settings do not.
      * 
      */
     public Output<Optional<Connection>> replica() {
@@ -207,14 +207,14 @@ public class SourceSnapshot extends com.pulumi.resources.CustomResource {
         return this.rowsCopied;
     }
     /**
-     * Connection to the external source server. Defaults to the provider&#39;s `source` configuration.
+     * Connection to the external source server. Defaults to the provider&#39;s `source` configuration. A new `host` or `port` replaces the resource (a copy from another server); new credentials or TLS settings do not.
      * 
      */
     @Export(name="source", refs={Connection.class}, tree="[0]")
     private Output</* @Nullable */ Connection> source;
 
     /**
-     * @return Connection to the external source server. Defaults to the provider&#39;s `source` configuration.
+     * @return Connection to the external source server. Defaults to the provider&#39;s `source` configuration. A new `host` or `port` replaces the resource (a copy from another server); new credentials or TLS settings do not.
      * 
      */
     public Output<Optional<Connection>> source() {

@@ -38,14 +38,14 @@ public final class SourceSnapshotArgs extends com.pulumi.resources.ResourceArgs 
     }
 
     /**
-     * Databases to copy from the source to the RDS instance. System schemas are refused.
+     * Databases to copy from the source to the RDS instance. System schemas are refused. A different set (order does not matter) replaces the resource: a new copy.
      * 
      */
     @Import(name="databases", required=true)
     private Output<List<String>> databases;
 
     /**
-     * @return Databases to copy from the source to the RDS instance. System schemas are refused.
+     * @return Databases to copy from the source to the RDS instance. System schemas are refused. A different set (order does not matter) replaces the resource: a new copy.
      * 
      */
     public Output<List<String>> databases() {
@@ -53,14 +53,14 @@ public final class SourceSnapshotArgs extends com.pulumi.resources.ResourceArgs 
     }
 
     /**
-     * `snapshot` (default): consistent snapshot, source stays writable. `readOnly`: the runbook&#39;s whole-copy read-only window.
+     * `snapshot` (default): a consistent snapshot; the source stays writable (commits wait only while the copy&#39;s connections open their snapshots: milliseconds). `readOnly`: the runbook&#39;s whole-copy window: writes on the source wait until the copy ends. It is a FLUSH TABLES WITH READ LOCK held by one connection of the provider, not `read_only`: the server drops it with that connection, so a cancelled, failed or killed copy never leaves the source locked or read-only (if the network to the source is cut, the server drops it after 60 s of silence). Changing it later copies nothing.
      * 
      */
     @Import(name="lockMode")
     private @Nullable Output<LockMode> lockMode;
 
     /**
-     * @return `snapshot` (default): consistent snapshot, source stays writable. `readOnly`: the runbook&#39;s whole-copy read-only window.
+     * @return `snapshot` (default): a consistent snapshot; the source stays writable (commits wait only while the copy&#39;s connections open their snapshots: milliseconds). `readOnly`: the runbook&#39;s whole-copy window: writes on the source wait until the copy ends. It is a FLUSH TABLES WITH READ LOCK held by one connection of the provider, not `read_only`: the server drops it with that connection, so a cancelled, failed or killed copy never leaves the source locked or read-only (if the network to the source is cut, the server drops it after 60 s of silence). Changing it later copies nothing.
      * 
      */
     public Optional<Output<LockMode>> lockMode() {
@@ -68,14 +68,14 @@ public final class SourceSnapshotArgs extends com.pulumi.resources.ResourceArgs 
     }
 
     /**
-     * Allow copying into databases that already exist on the RDS instance (their tables are dropped and copied again). Defaults to false.
+     * Allow copying into databases that already exist on the RDS instance (they are dropped and copied again). Defaults to false. Never needed to finish the provider&#39;s own interrupted copy. Changing it later copies nothing.
      * 
      */
     @Import(name="overwrite")
     private @Nullable Output<Boolean> overwrite;
 
     /**
-     * @return Allow copying into databases that already exist on the RDS instance (their tables are dropped and copied again). Defaults to false.
+     * @return Allow copying into databases that already exist on the RDS instance (they are dropped and copied again). Defaults to false. Never needed to finish the provider&#39;s own interrupted copy. Changing it later copies nothing.
      * 
      */
     public Optional<Output<Boolean>> overwrite() {
@@ -98,14 +98,14 @@ public final class SourceSnapshotArgs extends com.pulumi.resources.ResourceArgs 
     }
 
     /**
-     * Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration.
+     * Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration. A new `host` or `port` replaces the resource (a copy onto another server, where `overwrite` decides whether an existing database may be dropped); new credentials or TLS settings do not.
      * 
      */
     @Import(name="replica")
     private @Nullable Output<ConnectionArgs> replica;
 
     /**
-     * @return Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration.
+     * @return Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration. A new `host` or `port` replaces the resource (a copy onto another server, where `overwrite` decides whether an existing database may be dropped); new credentials or TLS settings do not.
      * 
      */
     public Optional<Output<ConnectionArgs>> replica() {
@@ -113,14 +113,14 @@ public final class SourceSnapshotArgs extends com.pulumi.resources.ResourceArgs 
     }
 
     /**
-     * Connection to the external source server. Defaults to the provider&#39;s `source` configuration.
+     * Connection to the external source server. Defaults to the provider&#39;s `source` configuration. A new `host` or `port` replaces the resource (a copy from another server); new credentials or TLS settings do not.
      * 
      */
     @Import(name="source")
     private @Nullable Output<ConnectionArgs> source;
 
     /**
-     * @return Connection to the external source server. Defaults to the provider&#39;s `source` configuration.
+     * @return Connection to the external source server. Defaults to the provider&#39;s `source` configuration. A new `host` or `port` replaces the resource (a copy from another server); new credentials or TLS settings do not.
      * 
      */
     public Optional<Output<ConnectionArgs>> source() {
@@ -179,7 +179,7 @@ public final class SourceSnapshotArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param databases Databases to copy from the source to the RDS instance. System schemas are refused.
+         * @param databases Databases to copy from the source to the RDS instance. System schemas are refused. A different set (order does not matter) replaces the resource: a new copy.
          * 
          * @return builder
          * 
@@ -190,7 +190,7 @@ public final class SourceSnapshotArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param databases Databases to copy from the source to the RDS instance. System schemas are refused.
+         * @param databases Databases to copy from the source to the RDS instance. System schemas are refused. A different set (order does not matter) replaces the resource: a new copy.
          * 
          * @return builder
          * 
@@ -200,7 +200,7 @@ public final class SourceSnapshotArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param databases Databases to copy from the source to the RDS instance. System schemas are refused.
+         * @param databases Databases to copy from the source to the RDS instance. System schemas are refused. A different set (order does not matter) replaces the resource: a new copy.
          * 
          * @return builder
          * 
@@ -210,7 +210,7 @@ public final class SourceSnapshotArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param lockMode `snapshot` (default): consistent snapshot, source stays writable. `readOnly`: the runbook&#39;s whole-copy read-only window.
+         * @param lockMode `snapshot` (default): a consistent snapshot; the source stays writable (commits wait only while the copy&#39;s connections open their snapshots: milliseconds). `readOnly`: the runbook&#39;s whole-copy window: writes on the source wait until the copy ends. It is a FLUSH TABLES WITH READ LOCK held by one connection of the provider, not `read_only`: the server drops it with that connection, so a cancelled, failed or killed copy never leaves the source locked or read-only (if the network to the source is cut, the server drops it after 60 s of silence). Changing it later copies nothing.
          * 
          * @return builder
          * 
@@ -221,7 +221,7 @@ public final class SourceSnapshotArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param lockMode `snapshot` (default): consistent snapshot, source stays writable. `readOnly`: the runbook&#39;s whole-copy read-only window.
+         * @param lockMode `snapshot` (default): a consistent snapshot; the source stays writable (commits wait only while the copy&#39;s connections open their snapshots: milliseconds). `readOnly`: the runbook&#39;s whole-copy window: writes on the source wait until the copy ends. It is a FLUSH TABLES WITH READ LOCK held by one connection of the provider, not `read_only`: the server drops it with that connection, so a cancelled, failed or killed copy never leaves the source locked or read-only (if the network to the source is cut, the server drops it after 60 s of silence). Changing it later copies nothing.
          * 
          * @return builder
          * 
@@ -231,7 +231,7 @@ public final class SourceSnapshotArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param overwrite Allow copying into databases that already exist on the RDS instance (their tables are dropped and copied again). Defaults to false.
+         * @param overwrite Allow copying into databases that already exist on the RDS instance (they are dropped and copied again). Defaults to false. Never needed to finish the provider&#39;s own interrupted copy. Changing it later copies nothing.
          * 
          * @return builder
          * 
@@ -242,7 +242,7 @@ public final class SourceSnapshotArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param overwrite Allow copying into databases that already exist on the RDS instance (their tables are dropped and copied again). Defaults to false.
+         * @param overwrite Allow copying into databases that already exist on the RDS instance (they are dropped and copied again). Defaults to false. Never needed to finish the provider&#39;s own interrupted copy. Changing it later copies nothing.
          * 
          * @return builder
          * 
@@ -273,7 +273,7 @@ public final class SourceSnapshotArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param replica Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration.
+         * @param replica Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration. A new `host` or `port` replaces the resource (a copy onto another server, where `overwrite` decides whether an existing database may be dropped); new credentials or TLS settings do not.
          * 
          * @return builder
          * 
@@ -284,7 +284,7 @@ public final class SourceSnapshotArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param replica Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration.
+         * @param replica Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration. A new `host` or `port` replaces the resource (a copy onto another server, where `overwrite` decides whether an existing database may be dropped); new credentials or TLS settings do not.
          * 
          * @return builder
          * 
@@ -294,7 +294,7 @@ public final class SourceSnapshotArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param source Connection to the external source server. Defaults to the provider&#39;s `source` configuration.
+         * @param source Connection to the external source server. Defaults to the provider&#39;s `source` configuration. A new `host` or `port` replaces the resource (a copy from another server); new credentials or TLS settings do not.
          * 
          * @return builder
          * 
@@ -305,7 +305,7 @@ public final class SourceSnapshotArgs extends com.pulumi.resources.ResourceArgs 
         }
 
         /**
-         * @param source Connection to the external source server. Defaults to the provider&#39;s `source` configuration.
+         * @param source Connection to the external source server. Defaults to the provider&#39;s `source` configuration. A new `host` or `port` replaces the resource (a copy from another server); new credentials or TLS settings do not.
          * 
          * @return builder
          * 

@@ -5,10 +5,35 @@ import io.rdsreplication.provider.mysql.ConnectionSpec;
 import io.rdsreplication.provider.mysql.Session;
 
 /**
- * What an operation may use: the provider configuration, AWS clients, connections, the user's CLI, and the URN
- * of the resource it works on (empty for functions).
+ * What an operation may use: the provider configuration, AWS clients, connections, the user's CLI, the URN
+ * of the resource it works on (empty for functions), and the provider's cancellation signal.
+ *
+ * Long operations stay cancellable through three calls: {@link #checkCancelled()} between steps,
+ * {@link #sleep(long)} instead of {@code Thread.sleep} in waits and polls, and {@link #onCancel(Runnable)} to
+ * abort something blocked (a JDBC connection inside a statement). Each ends the operation with
+ * {@link Cancellation.Cancelled} once the engine has sent Cancel.
  */
-public record Context(ProviderConfig config, AwsClients aws, Progress progress, String urn) {
+public record Context(ProviderConfig config, AwsClients aws, Progress progress, String urn, Cancellation cancellation) {
+
+    /** A context whose cancellation signal never trips. */
+    public Context(ProviderConfig config, AwsClients aws, Progress progress, String urn) {
+        this(config, aws, progress, urn, Cancellation.never());
+    }
+
+    /** Throws {@link Cancellation.Cancelled} when the engine has cancelled. */
+    public void checkCancelled() {
+        cancellation.check();
+    }
+
+    /** Waits {@code millis} ms; ends at once with {@link Cancellation.Cancelled} when the engine cancels. */
+    public void sleep(long millis) {
+        cancellation.sleep(millis);
+    }
+
+    /** Runs {@code hook} on Cancel (at once if already cancelled); close the registration when done. */
+    public Cancellation.Registration onCancel(Runnable hook) {
+        return cancellation.onCancel(hook);
+    }
 
     /** The connection for {@code role} ("source" or "replica"): the resource's own, else the provider's. */
     public ConnectionSpec connection(Props inputs, String role) {
@@ -22,6 +47,6 @@ public record Context(ProviderConfig config, AwsClients aws, Progress progress, 
     }
 
     public Context withProgress(Progress p) {
-        return new Context(config, aws, p, urn);
+        return new Context(config, aws, p, urn, cancellation);
     }
 }

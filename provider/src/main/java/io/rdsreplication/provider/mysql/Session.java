@@ -288,6 +288,29 @@ public final class Session implements AutoCloseable {
         return secrets;
     }
 
+    /** The server's id for this connection (what KILL takes), known without a round trip. */
+    public long connectionId() {
+        try {
+            return conn.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).getId();
+        } catch (SQLException e) {
+            throw fail(e, "connection id");
+        }
+    }
+
+    /**
+     * Closes the connection at once, without a goodbye and without reading what the server is still sending
+     * (a streamed result): safe from another thread while a statement runs. The server drops the connection's
+     * locks when it sees the socket close.
+     */
+    public void abort() {
+        try {
+            conn.abort(Runnable::run);
+        } catch (SQLException | RuntimeException e) {
+            LOG.fine("abort: " + e.getMessage());
+        }
+        deleteQuietly(trustStore);
+    }
+
     @Override
     public void close() {
         try {

@@ -57,6 +57,7 @@ public final class ProviderService extends ResourceProviderGrpc.ResourceProvider
     private final EngineLog engine;
     private volatile ProviderConfig config = ProviderConfig.EMPTY;
     private volatile AwsClients aws = new AwsClients(null, null, null);
+    private final io.rdsreplication.provider.core.Cancellation cancellation = new io.rdsreplication.provider.core.Cancellation();
 
     public ProviderService(Registry registry, String version, byte[] schema, EngineLog engine) {
         this.registry = registry;
@@ -222,13 +223,19 @@ public final class ProviderService extends ResourceProviderGrpc.ResourceProvider
 
     @Override
     public void cancel(Empty request, StreamObserver<Empty> out) {
-        reply(out, "Cancel", null, Empty::getDefaultInstance);
+        // trips the signal every running operation checks (Context.checkCancelled/sleep/onCancel): copies and
+        // waits end promptly with an error, their connections closed, so the source keeps no lock
+        reply(out, "Cancel", null, () -> {
+            LOG.info("Cancel: stopping running operations");
+            cancellation.cancel();
+            return Empty.getDefaultInstance();
+        });
     }
 
     // ---- helpers ----
 
     private Context ctx(String urn) {
-        return new Context(config, aws, engine.forResource(urn), urn == null ? "" : urn);
+        return new Context(config, aws, engine.forResource(urn), urn == null ? "" : urn, cancellation);
     }
 
     private Resource resource(String type, String urn) {

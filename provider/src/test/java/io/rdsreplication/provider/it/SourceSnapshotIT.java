@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import pulumirpc.Provider;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,7 +37,7 @@ class SourceSnapshotIT {
 
     @BeforeAll
     static void start() throws Exception {
-        TestBed.resetReplica();
+        SnapshotEngines.resetReplica();
         p = ProviderProcess.start().configureTestBed();
         db = TestBed.unique("ssdb");
         try (Connection c = TestBed.replicaRoot()) {
@@ -52,7 +53,7 @@ class SourceSnapshotIT {
 
     @AfterAll
     static void stop() throws Exception {
-        TestBed.resetReplica();
+        SnapshotEngines.resetReplica();
         try (Connection c = TestBed.sourceRoot()) {
             TestBed.exec(c, "SET SESSION sql_log_bin = 0", "DROP DATABASE IF EXISTS " + db, "DROP USER IF EXISTS '" + USER + "'@'127.0.0.1'");
         }
@@ -150,12 +151,22 @@ class SourceSnapshotIT {
         assertTrue((Double) snap.get("rowsCopied") >= 502, snap.toString());
         assertTrue((Double) snap.get("lockMillis") < 1000, "commits blocked for " + snap.get("lockMillis") + " ms");
 
-        // replicate from the snapshot's coordinates: rows written during and after the copy arrive exactly once
-        Map<String, Object> em = p.checked(EM, Map.of(), Map.of("sourceHost", "127.0.0.1", "sourcePort", (double) TestBed.sourcePort(),
-                "replicationUser", USER, "replicationPassword", new Secret(PW), "binlogFile", snap.get("binlogFile"),
-                "binlogPosition", snap.get("binlogPosition")));
-        var emCreated = p.create(EM, em, false);
-        var rs = p.create(RS, p.checked(RS, Map.of(), Map.of("externalMasterId", emCreated.getId())), false);
+        // replicate from the snapshot: rows written during and after the copy arrive exactly once. MySQL: by GTID
+        // auto-position from the snapshot's GTID set (read with the coordinates under the lock); MariaDB: through
+        // ExternalMaster and ReplicationStart from the binlog coordinates
+        boolean mysql = SnapshotEngines.replicaIsMysql();
+        Provider.CreateResponse emCreated = null;
+        Provider.CreateResponse rs = null;
+        if (mysql) {
+            assertTrue(((String) snap.get("gtid")).matches("[0-9a-f-]{36}:[0-9:-]+(,[0-9a-f-]{36}:[0-9:-]+)*"), "MySQL GTID set: " + snap.get("gtid"));
+            SnapshotEngines.replicateFrom(snap, USER, PW);
+        } else {
+            Map<String, Object> em = p.checked(EM, Map.of(), Map.of("sourceHost", "127.0.0.1", "sourcePort", (double) TestBed.sourcePort(),
+                    "replicationUser", USER, "replicationPassword", new Secret(PW), "binlogFile", snap.get("binlogFile"),
+                    "binlogPosition", snap.get("binlogPosition")));
+            emCreated = p.create(EM, em, false);
+            rs = p.create(RS, p.checked(RS, Map.of(), Map.of("externalMasterId", emCreated.getId())), false);
+        }
         Thread.sleep(500);
         stop.set(true);
         writer.join(30_000);
@@ -180,8 +191,12 @@ class SourceSnapshotIT {
         }
         assertTrue(worst < 5000, "a writer waited " + worst + " ms during the copy");
 
-        p.delete(RS, rs.getId(), ProviderProcess.decode(rs.getProperties()));
-        p.delete(EM, emCreated.getId(), ProviderProcess.decode(emCreated.getProperties()));
+        if (mysql) {
+            SnapshotEngines.resetReplica();
+        } else {
+            p.delete(RS, rs.getId(), ProviderProcess.decode(rs.getProperties()));
+            p.delete(EM, emCreated.getId(), ProviderProcess.decode(emCreated.getProperties()));
+        }
         p.delete(SS, created.getId(), snap);
         try (Connection c = TestBed.replicaRoot()) {
             assertFalse(TestBed.query(c, "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + db + "'").isEmpty(),
@@ -190,6 +205,24 @@ class SourceSnapshotIT {
         // the database now exists on the replica: a new copy is refused unless overwrite
         var e = assertThrows(StatusRuntimeException.class, () -> p.create(SS, in, false));
         assertTrue(e.getStatus().getDescription().contains("overwrite"), e.getMessage());
+    }
+
+    /** getSourceStatus reads what the server says, with the statement its version has, on either flavour. */
+    @Test
+    void getSourceStatusMatchesTheServer() throws Exception {
+        var r = p.invoke("rdsreplication:index:getSourceStatus", Map.of());
+        assertEquals(0, r.getFailuresCount(), r.getFailuresList().toString());
+        Map<String, Object> out = ProviderProcess.decode(r.getReturn());
+        try (Connection c = TestBed.sourceRoot()) {
+            Map<String, String> st = SnapshotEngines.binlogStatus(c);
+            assertEquals(st.get("File"), out.get("binlogFile"));
+            assertEquals(Double.parseDouble(st.get("Position")), out.get("binlogPosition"));
+            String gtid = SnapshotEngines.isMysql(c) ? st.get("Executed_Gtid_Set").replace("\n", "")
+                    : TestBed.query(c, "SELECT @@GLOBAL.gtid_binlog_pos AS g").get(0).get("g");
+            assertEquals(gtid, out.get("gtid"));
+            assertEquals(SnapshotEngines.version(c), out.get("version"));
+            assertEquals(Boolean.TRUE, out.get("logBin"));
+        }
     }
 
     @Test

@@ -13,7 +13,7 @@ import java.util.Objects;
 @CustomType
 public final class GetSourceStatusResult {
     /**
-     * @return Current binlog file (`SHOW MASTER STATUS`).
+     * @return Current binlog file (`SHOW BINARY LOG STATUS` on MySQL 8.2 and later, where `SHOW MASTER STATUS` is deprecated or gone; `SHOW MASTER STATUS` on older MySQL and on MariaDB), chosen by the server&#39;s version.
      * 
      */
     private String binlogFile;
@@ -28,7 +28,7 @@ public final class GetSourceStatusResult {
      */
     private Integer binlogPosition;
     /**
-     * @return `{@literal @@}gtid_binlog_pos` (MariaDB) or `{@literal @@}gtid_executed` (MySQL).
+     * @return `{@literal @@}gtid_binlog_pos` (MariaDB) or the `Executed_Gtid_Set` of the same status row as the coordinates (MySQL `gtid_executed`).
      * 
      */
     private String gtid;
@@ -50,7 +50,7 @@ public final class GetSourceStatusResult {
 
     private GetSourceStatusResult() {}
     /**
-     * @return Current binlog file (`SHOW MASTER STATUS`).
+     * @return Current binlog file (`SHOW BINARY LOG STATUS` on MySQL 8.2 and later, where `SHOW MASTER STATUS` is deprecated or gone; `SHOW MASTER STATUS` on older MySQL and on MariaDB), chosen by the server&#39;s version.
      * 
      */
     public String binlogFile() {
@@ -71,7 +71,7 @@ public final class GetSourceStatusResult {
         return this.binlogPosition;
     }
     /**
-     * @return `{@literal @@}gtid_binlog_pos` (MariaDB) or `{@literal @@}gtid_executed` (MySQL).
+     * @return `{@literal @@}gtid_binlog_pos` (MariaDB) or the `Executed_Gtid_Set` of the same status row as the coordinates (MySQL `gtid_executed`).
      * 
      */
     public String gtid() {

@@ -9,6 +9,7 @@ import io.rdsreplication.provider.mysql.ConnectionSpec;
 import io.rdsreplication.provider.mysql.ReplicaStatus;
 import io.rdsreplication.provider.mysql.Replication;
 import io.rdsreplication.provider.mysql.Session;
+import io.rdsreplication.provider.resources.sourcesnapshot.SnapshotSql;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,12 +47,15 @@ public final class Functions {
                 var vars = s.query("SELECT @@server_id AS server_id, @@binlog_format AS binlog_format, @@log_bin AS log_bin, VERSION() AS version");
                 var row = vars.get(0);
                 boolean logBin = "1".equals(row.get("log_bin")) || "ON".equalsIgnoreCase(row.get("log_bin"));
-                String show = s.server().isMysql() && s.server().atLeast(8, 2, 0) ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS";
-                var st = logBin ? s.query(show) : List.<Map<String, String>>of();
+                // chosen by the server's version: SHOW MASTER STATUS is a syntax error on MySQL 8.4 and 9.x
+                var st = logBin ? s.query(SnapshotSql.binlogStatus(s.server())) : List.<Map<String, String>>of();
                 out.put("binlogFile", st.isEmpty() ? "" : st.get(0).get("File"));
                 out.put("binlogPosition", st.isEmpty() ? 0.0 : Double.parseDouble(st.get(0).get("Position")));
-                String gtid = s.server().isMariadb() ? s.queryString("SELECT @@gtid_binlog_pos") : s.queryString("SELECT @@gtid_executed");
-                out.put("gtid", gtid == null ? "" : gtid.replace("\n", ""));
+                // MySQL: the GTID set of the same row (Executed_Gtid_Set) so coordinates and set agree; MariaDB:
+                // @@gtid_binlog_pos, the last GTID per domain written to the binlog
+                String gtid = s.server().isMariadb() ? s.queryString("SELECT @@GLOBAL.gtid_binlog_pos")
+                        : !st.isEmpty() ? st.get(0).get("Executed_Gtid_Set") : s.queryString("SELECT @@GLOBAL.gtid_executed");
+                out.put("gtid", SnapshotSql.gtidSet(gtid));
                 out.put("serverId", Double.parseDouble(row.get("server_id")));
                 out.put("binlogFormat", row.get("binlog_format"));
                 out.put("logBin", logBin);

@@ -1,5 +1,7 @@
 package io.rdsreplication.provider.resources.sourcesnapshot;
 
+import io.rdsreplication.provider.core.Cancellation;
+import io.rdsreplication.provider.core.Context;
 import io.rdsreplication.provider.core.ProviderException;
 import io.rdsreplication.provider.core.Progress;
 import io.rdsreplication.provider.mysql.ConnectionSpec;
@@ -16,6 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -47,88 +52,162 @@ final class Copier {
     private record Table(String db, String name, List<String> columns, List<String> types) {
     }
 
+    /** A table left in each database while its copy is incomplete; the next create copies such a database again. */
+    static final String MARKER = "_rdsreplication_copy_incomplete";
+    private static final long HEARTBEAT_MILLIS = 10_000;
+    /** Seconds of silence after which the source drops the lock connection (and its lock) if the plugin is gone. */
+    private static final int LOCK_IDLE_SECONDS = 60;
+
     private final ConnectionSpec source;
     private final ConnectionSpec replica;
     private final List<String> databases;
     private final boolean readOnly;
     private final int parallelism;
     private final boolean copyRoutines;
+    private final Context ctx;
     private final Progress progress;
     private final AtomicLong rows = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    private final List<Session> open = new CopyOnWriteArrayList<>();
     private volatile long lastStatus;
+    private volatile boolean marked;
 
     Copier(ConnectionSpec source, ConnectionSpec replica, List<String> databases, String lockMode, int parallelism,
-           boolean copyRoutines, Progress progress) {
+           boolean copyRoutines, Context ctx) {
         this.source = source;
         this.replica = replica;
         this.databases = databases;
         this.readOnly = "readOnly".equals(lockMode);
         this.parallelism = parallelism;
         this.copyRoutines = copyRoutines;
-        this.progress = progress;
+        this.ctx = ctx;
+        this.progress = ctx.progress();
+    }
+
+    private Session openSession(ConnectionSpec spec, String role, Map<String, String> extra) {
+        ctx.checkCancelled();
+        Session s = Session.open(spec, role, extra);
+        open.add(s);
+        return s;
+    }
+
+    /**
+     * Cancel: every connection of the copy is killed on its server (KILL ends a statement that waits for a
+     * lock, and drops that connection's locks at once) and then closed without a goodbye.
+     */
+    private void abortAll() {
+        LOG.info("cancel: aborting the copy's " + open.size() + " connections");
+        killOn(source, "source", open.stream().filter(x -> x.spec() == source).toList());
+        killOn(replica, "replica", open.stream().filter(x -> x.spec() == replica).toList());
+        for (Session x : open) x.abort();
+    }
+
+    private static void killOn(ConnectionSpec spec, String role, List<Session> sessions) {
+        if (sessions.isEmpty()) return;
+        try (Session k = Session.open(spec, role)) {
+            for (Session x : sessions) {
+                try {
+                    k.executeRaw("KILL " + x.connectionId());
+                } catch (RuntimeException e) {
+                    LOG.fine("KILL on " + role + ": " + e.getMessage());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.fine("cannot reach the " + role + " to stop the copy's statements: " + e.getMessage());
+        }
     }
 
     Result run() {
+        try (Cancellation.Registration reg = ctx.onCancel(this::abortAll)) {
+            Result r = copy();
+            for (Session x : open) x.close(); // done: a polite goodbye
+            open.clear();
+            return r;
+        } catch (RuntimeException e) {
+            if (ctx.cancellation().isCancelled()) {
+                throw new Cancellation.Cancelled("the copy was cancelled; its connections are closed, so the source holds no lock "
+                        + "from it" + (marked ? ". " + incomplete() : ""));
+            }
+            if (!marked || e instanceof ProviderException.InvalidInput) throw e;
+            throw new ProviderException.Precondition((e.getMessage() == null ? e.toString() : e.getMessage()) + ". " + incomplete(), e);
+        } finally {
+            // after a failure, aborted rather than closed: a worker inside a streamed SELECT would otherwise be read to its end;
+            // the server drops every lock of a connection that goes away (FTWRL, BACKUP STAGE, metadata locks)
+            for (Session x : open) x.abort();
+            open.clear();
+        }
+    }
+
+    private String incomplete() {
+        return "Databases whose copy began are marked incomplete on the RDS instance (table " + MARKER
+                + "); the next pulumi up copies them again";
+    }
+
+    private Result copy() {
         long t0 = System.nanoTime();
         List<Session> workers = new ArrayList<>();
         List<Session> writers = new ArrayList<>();
-        Session coord = Session.open(source, "source");
+        Session coord = openSession(source, "source", Map.of());
+        Session lock = openSession(source, "source", Map.of());
         long lockStart = 0;
         long lockMillis = 0;
-        boolean readOnlySet = false;
-        try {
-            utc(coord);
-            for (int i = 0; i < parallelism; i++) {
-                Session w = Session.open(source, "source");
-                workers.add(w);
-                utc(w);
-                Session r = Session.open(replica, "replica", Map.of("rewriteBatchedStatements", "true"));
-                writers.add(r);
-                utc(r);
-                exec(r, "SET SESSION FOREIGN_KEY_CHECKS = 0", "SET SESSION UNIQUE_CHECKS = 0",
-                        "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'");
-            }
-            boolean mariadb = coord.server().isMariadb();
-            String file;
-            long pos;
-            String gtid;
-            progress.status("opening a consistent snapshot of the source");
-            if (readOnly) {
-                lockStart = System.nanoTime();
-                exec(coord, "FLUSH TABLES WITH READ LOCK", "SET GLOBAL read_only = ON");
-                readOnlySet = true;
+        ScheduledExecutorService heartbeat = null;
+        utc(coord);
+        for (int i = 0; i < parallelism; i++) {
+            Session w = openSession(source, "source", Map.of());
+            workers.add(w);
+            utc(w);
+            Session r = openSession(replica, "replica", Map.of("rewriteBatchedStatements", "true"));
+            writers.add(r);
+            utc(r);
+            exec(r, "SET SESSION FOREIGN_KEY_CHECKS = 0", "SET SESSION UNIQUE_CHECKS = 0",
+                    "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'");
+        }
+        boolean mariadb = coord.server().isMariadb();
+        boolean backupStage = mariadb && coord.server().atLeast(10, 4, 0);
+        Coordinates at;
+        ctx.checkCancelled();
+        progress.status("opening a consistent snapshot of the source");
+        if (readOnly) {
+            // The runbook's read-only window, held by the server for this one connection: FLUSH TABLES WITH READ
+            // LOCK blocks every write (SUPER users too) until UNLOCK TABLES or until the connection goes away. It
+            // never changes read_only, so a killed plugin, a cut link or a crash cannot leave the source
+            // read-only: the server drops the lock with the connection (at once on a close; after
+            // LOCK_IDLE_SECONDS of silence when the link is cut, kept alive meanwhile by a heartbeat).
+            exec(lock, "SET SESSION wait_timeout = " + LOCK_IDLE_SECONDS);
+            lockStart = System.nanoTime();
+            exec(lock, "FLUSH TABLES WITH READ LOCK");
+            heartbeat = heartbeat(lock);
+            for (Session w : workers) exec(w, "START TRANSACTION WITH CONSISTENT SNAPSHOT");
+            at = coordinates(lock);
+            progress.warn("lockMode readOnly: writes on the source wait until the copy ends");
+        } else if (mariadb && parallelism == 1) {
+            exec(workers.get(0), "START TRANSACTION WITH CONSISTENT SNAPSHOT");
+            Map<String, String> st = snapshotStatus(workers.get(0));
+            String file = nz(st.get("Binlog_snapshot_file"));
+            long pos = file.isEmpty() ? 0 : Long.parseLong(st.get("Binlog_snapshot_position"));
+            at = new Coordinates(file, pos, "");
+        } else {
+            lockStart = System.nanoTime();
+            exec(lock, backupStage ? new String[]{"BACKUP STAGE START", "BACKUP STAGE BLOCK_COMMIT"}
+                    : new String[]{"FLUSH TABLES WITH READ LOCK"});
+            try {
                 for (Session w : workers) exec(w, "START TRANSACTION WITH CONSISTENT SNAPSHOT");
-                String[] c = masterStatus(coord);
-                file = c[0];
-                pos = Long.parseLong(c[1]);
-            } else if (mariadb && parallelism == 1) {
-                exec(workers.get(0), "START TRANSACTION WITH CONSISTENT SNAPSHOT");
-                Map<String, String> st = snapshotStatus(workers.get(0));
-                file = st.get("Binlog_snapshot_file");
-                pos = Long.parseLong(st.get("Binlog_snapshot_position"));
-            } else {
-                lockStart = System.nanoTime();
-                if (mariadb && coord.server().atLeast(10, 4, 0)) {
-                    exec(coord, "BACKUP STAGE START", "BACKUP STAGE BLOCK_COMMIT");
-                } else {
-                    exec(coord, "FLUSH TABLES WITH READ LOCK");
-                }
-                try {
-                    for (Session w : workers) exec(w, "START TRANSACTION WITH CONSISTENT SNAPSHOT");
-                    String[] c = masterStatus(coord);
-                    file = c[0];
-                    pos = Long.parseLong(c[1]);
-                } finally {
-                    exec(coord, mariadb && coord.server().atLeast(10, 4, 0) ? "BACKUP STAGE END" : "UNLOCK TABLES");
-                    lockMillis = (System.nanoTime() - lockStart) / 1_000_000;
-                }
+                // binlog coordinates and (MySQL) the executed GTID set, read together while commits are blocked
+                at = coordinates(lock);
+            } finally {
+                exec(lock, backupStage ? "BACKUP STAGE END" : "UNLOCK TABLES");
+                lockMillis = (System.nanoTime() - lockStart) / 1_000_000;
             }
-            if (file == null || file.isEmpty()) {
+        }
+        try {
+            if (at.file().isEmpty()) {
                 throw new ProviderException.Precondition("the source has no binary log (log_bin is off): replication needs it; "
                         + "enable log_bin and restart the source");
             }
-            gtid = mariadb ? nz(coord.queryString("SELECT BINLOG_GTID_POS(?, ?)", file, pos)) : nz(coord.queryString("SELECT @@GLOBAL.gtid_executed"));
+            String file = at.file();
+            long pos = at.position();
+            String gtid = mariadb ? nz(coord.queryString("SELECT BINLOG_GTID_POS(?, ?)", file, pos)) : at.gtid();
             if (!readOnly && mariadb && parallelism > 1) {
                 // every worker must see the same point
                 for (Session w : workers) {
@@ -139,35 +218,47 @@ final class Copier {
                 }
             }
             progress.info("consistent snapshot at " + file + ":" + pos + (gtid.isEmpty() ? "" : " (GTID " + gtid + ")")
-                    + (lockMillis > 0 ? ", commits blocked for " + lockMillis + " ms" : ", no lock taken"));
+                    + (readOnly ? ", source locked for writes until the copy ends"
+                    : lockMillis > 0 ? ", commits blocked for " + lockMillis + " ms" : ", no lock taken"));
 
             List<Table> tables = new ArrayList<>();
             Session r0 = writers.get(0);
             for (String db : databases) tables.addAll(createSchema(coord, r0, db));
             copyRows(tables, workers, writers);
             if (copyRoutines) for (String db : databases) copyObjects(coord, r0, db);
+            ctx.checkCancelled();
+            for (String db : databases) exec(r0, "DROP TABLE IF EXISTS " + Sql.quoteIdentifier(db) + "." + Sql.quoteIdentifier(MARKER));
             if (readOnly) {
-                exec(coord, "SET GLOBAL read_only = OFF", "UNLOCK TABLES");
-                readOnlySet = false;
+                exec(lock, "UNLOCK TABLES");
                 lockMillis = (System.nanoTime() - lockStart) / 1_000_000;
             }
-            for (Session w : workers) exec(w, "COMMIT");
             long dur = (System.nanoTime() - t0) / 1_000_000;
             progress.info("copied " + tables.size() + " tables, " + rows.get() + " rows, " + bytes.get() / (1024 * 1024) + " MiB in "
                     + dur + " ms");
             return new Result(file, pos, gtid, tables.size(), rows.get(), bytes.get(), lockMillis, dur);
         } finally {
-            if (readOnlySet) {
-                try {
-                    exec(coord, "SET GLOBAL read_only = OFF", "UNLOCK TABLES");
-                } catch (RuntimeException e) {
-                    LOG.warning("could not make the source writable again: " + e.getMessage());
-                }
-            }
-            coord.close();
-            workers.forEach(Session::close);
-            writers.forEach(Session::close);
+            if (heartbeat != null) heartbeat.shutdownNow();
         }
+    }
+
+    /** Keeps the lock connection from looking idle to the source (its wait_timeout is short on purpose). */
+    private ScheduledExecutorService heartbeat(Session lock) {
+        ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lock-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        ex.scheduleWithFixedDelay(() -> {
+            try {
+                lock.queryString("SELECT 1");
+            } catch (RuntimeException e) {
+                LOG.fine("lock heartbeat: " + e.getMessage());
+            }
+        }, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+        return ex;
+    }
+
+    record Coordinates(String file, long position, String gtid) {
     }
 
     private static String nz(String s) {
@@ -182,11 +273,17 @@ final class Copier {
         for (String q : sql) s.executeRaw(q);
     }
 
-    private static String[] masterStatus(Session s) {
-        String show = s.server().isMysql() && s.server().atLeast(8, 2, 0) ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS";
-        var rows = s.query(show);
-        if (rows.isEmpty()) return new String[]{"", "0"};
-        return new String[]{rows.get(0).get("File"), rows.get(0).get("Position")};
+    /**
+     * The source's binlog coordinates in one statement: SHOW BINARY LOG STATUS (MySQL 8.2+, the only form on
+     * 8.4 and 9.x) or SHOW MASTER STATUS; on MySQL the same row carries Executed_Gtid_Set, the GTID set of
+     * exactly these coordinates (read under the caller's lock).
+     */
+    static Coordinates coordinates(Session s) {
+        var rows = s.query(SnapshotSql.binlogStatus(s.server()));
+        if (rows.isEmpty()) return new Coordinates("", 0, "");
+        var r = rows.get(0);
+        String gtid = s.server().isMysql() ? SnapshotSql.gtidSet(r.get("Executed_Gtid_Set")) : "";
+        return new Coordinates(nz(r.get("File")), Long.parseLong(r.get("Position")), gtid);
     }
 
     private static Map<String, String> snapshotStatus(Session s) {
@@ -197,8 +294,12 @@ final class Copier {
 
     private List<Table> createSchema(Session src, Session dst, String db) {
         String createDb = src.query("SHOW CREATE DATABASE " + Sql.quoteIdentifier(db)).get(0).get("Create Database");
+        ctx.checkCancelled();
         exec(dst, "DROP DATABASE IF EXISTS " + Sql.quoteIdentifier(db));
         exec(dst, createDb);
+        exec(dst, "CREATE TABLE " + Sql.quoteIdentifier(db) + "." + Sql.quoteIdentifier(MARKER)
+                + " (note VARCHAR(200)) COMMENT 'an interrupted SourceSnapshot copy; the next pulumi up copies this database again'");
+        marked = true;
         List<Table> out = new ArrayList<>();
         for (var t : src.query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' "
                 + "ORDER BY TABLE_NAME", db)) {
@@ -235,6 +336,7 @@ final class Copier {
                 futures.add(pool.submit(() -> {
                     Table t;
                     while ((t = queue.poll()) != null) copyTable(src, dst, t);
+                    exec(src, "COMMIT"); // this worker's snapshot is no longer needed: its metadata locks go now
                     return null;
                 }));
             }
@@ -244,12 +346,12 @@ final class Copier {
                 } catch (java.util.concurrent.ExecutionException e) {
                     queue.clear();
                     Throwable c = e.getCause();
-                    if (c instanceof ProviderException pe) throw new ProviderException.Precondition("the copy stopped: " + pe.getMessage()
-                            + "; the databases may be partially copied: run pulumi up again with overwrite: true", pe);
-                    throw new ProviderException.Precondition("the copy stopped: " + c, c);
+                    if (c instanceof Cancellation.Cancelled cc) throw cc;
+                    String why = c instanceof ProviderException pe ? pe.getMessage() : String.valueOf(c);
+                    throw new ProviderException.Precondition("the copy stopped: " + why, c);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new ProviderException.Precondition("the copy was interrupted");
+                    throw new Cancellation.Cancelled("the copy was interrupted");
                 }
             }
         } finally {
@@ -307,6 +409,7 @@ final class Copier {
                     batchRows++;
                     tableRows++;
                     if (batchBytes >= BATCH_BYTES || batchRows >= BATCH_ROWS) {
+                        ctx.checkCancelled();
                         ins.executeBatch();
                         rows.addAndGet(batchRows);
                         bytes.addAndGet(batchBytes);

@@ -1,5 +1,6 @@
 package io.rdsreplication.provider.resources.sourcesnapshot;
 
+import io.rdsreplication.provider.mysql.ServerInfo;
 import io.rdsreplication.provider.mysql.Sql;
 
 import java.util.List;
@@ -40,6 +41,20 @@ public final class SnapshotSql {
         sb.append(") VALUES (");
         for (int i = 0; i < columns.size(); i++) sb.append(i == 0 ? "?" : ", ?");
         return sb.append(')').toString();
+    }
+
+    /**
+     * The statement that shows the binlog coordinates, by the server's version: SHOW BINARY LOG STATUS on MySQL
+     * 8.2 and later (SHOW MASTER STATUS is deprecated there and a syntax error from 8.4), SHOW MASTER STATUS
+     * on older MySQL and on MariaDB.
+     */
+    public static String binlogStatus(ServerInfo server) {
+        return server.isMysql() && server.atLeast(8, 2, 0) ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS";
+    }
+
+    /** A MySQL GTID set as one line (the server breaks long sets after each comma). */
+    public static String gtidSet(String raw) {
+        return raw == null ? "" : raw.replace("\n", "").replace("\r", "").trim();
     }
 
     /** Removes a DEFINER clause: the RDS master user lacks SUPER/SET USER, so objects get it as definer. */

@@ -8,6 +8,8 @@ import io.rdsreplication.provider.core.Props;
 import io.rdsreplication.provider.core.Resource;
 import io.rdsreplication.provider.core.Unknown;
 import io.rdsreplication.provider.mysql.ConnectionSpec;
+import io.rdsreplication.provider.mysql.ReplicaStatus;
+import io.rdsreplication.provider.mysql.Replication;
 import io.rdsreplication.provider.mysql.Session;
 
 import java.util.ArrayList;
@@ -15,7 +17,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * rdsreplication:index:SourceSnapshot — the initial copy from one consistent snapshot of the source. The copy
@@ -77,10 +81,72 @@ public final class SourceSnapshotResource implements Resource {
         return null;
     }
 
+    /** Inputs that only say how to copy: a change is recorded in place and copies nothing. */
+    static final List<String> KNOBS = List.of("lockMode", "parallelism", "overwrite", "copyRoutines");
+
+    /**
+     * What replaces (a new copy) and what does not:
+     * <ul>
+     *   <li>{@code databases}, compared as a set (order and repeats do not matter): a different copy;</li>
+     *   <li>the server a connection names ({@code host}, case-insensitive, and {@code port}, default 3306) of
+     *       {@code source} or {@code replica}: the data comes from, or goes to, another server;</li>
+     *   <li>everything else — credentials ({@code username}, {@code password}), {@code tls}, {@code caCert},
+     *       timeouts, and the knobs of how to copy — changes in place and never copies again.</li>
+     * </ul>
+     * A connection given on one side only (the resource's own ↔ the provider's) is an in-place change: Diff
+     * does not see the provider's configuration; Update says so in the CLI when the server differs.
+     */
     @Override
     public DiffResult diff(String id, Props olds, Props news) {
-        // the copy happens once: a new list of databases is a new copy; the knobs of how to copy change nothing
-        return DiffResult.compare(olds, news, List.of("databases", "source", "replica"), Set.of("databases", "source", "replica")).build();
+        DiffResult.Builder b = new DiffResult.Builder();
+        if (news.containsUnknown("databases")) {
+            b.put("databases", DiffResult.Kind.UPDATE_REPLACE);
+        } else if (!sameSet(olds.strings("databases"), news.strings("databases"))) {
+            b.put("databases", olds.has("databases") ? DiffResult.Kind.UPDATE_REPLACE : DiffResult.Kind.ADD_REPLACE);
+        }
+        for (String role : List.of("source", "replica")) diffConnection(b, role, olds, news);
+        for (String k : KNOBS) {
+            if (news.isUnknown(k) || !DiffResult.equalValues(olds.raw(k), news.raw(k))) {
+                b.put(k, !olds.has(k) ? DiffResult.Kind.ADD : !news.has(k) ? DiffResult.Kind.DELETE : DiffResult.Kind.UPDATE);
+            }
+        }
+        return b.build();
+    }
+
+    private static void diffConnection(DiffResult.Builder b, String role, Props olds, Props news) {
+        if (news.isUnknown(role)) {
+            b.put(role, DiffResult.Kind.UPDATE_REPLACE); // the server it names may change
+            return;
+        }
+        Props o = olds.object(role);
+        Props n = news.object(role);
+        if (o == null && n == null) return;
+        if (o == null || n == null) {
+            b.put(role, o == null ? DiffResult.Kind.ADD : DiffResult.Kind.DELETE);
+            return;
+        }
+        if (n.isUnknown("host") || !Objects.equals(normHost(o.string("host")), normHost(n.string("host")))) {
+            b.put(role + ".host", DiffResult.Kind.UPDATE_REPLACE);
+        }
+        if (n.isUnknown("port") || o.integer("port", 3306) != n.integer("port", 3306)) {
+            b.put(role + ".port", DiffResult.Kind.UPDATE_REPLACE);
+        }
+        Set<String> keys = new TreeSet<>(o.asMap().keySet());
+        keys.addAll(n.asMap().keySet());
+        keys.removeAll(Set.of("host", "port"));
+        for (String k : keys) {
+            if (n.isUnknown(k) || !DiffResult.equalValues(o.raw(k), n.raw(k))) {
+                b.put(role + "." + k, !o.has(k) ? DiffResult.Kind.ADD : !n.has(k) ? DiffResult.Kind.DELETE : DiffResult.Kind.UPDATE);
+            }
+        }
+    }
+
+    private static String normHost(String h) {
+        return h == null ? null : h.trim().toLowerCase(Locale.ROOT);
+    }
+
+    static boolean sameSet(List<String> a, List<String> b) {
+        return new HashSet<>(a == null ? List.of() : a).equals(new HashSet<>(b == null ? List.of() : b));
     }
 
     @Override
@@ -93,20 +159,28 @@ public final class SourceSnapshotResource implements Resource {
         List<String> dbs = in.strings("databases");
         ConnectionSpec source = ctx.connection(in, "source");
         ConnectionSpec replica = ctx.connection(in, "replica");
+        boolean overwrite = in.bool("overwrite", false);
         try (Session s = Session.open(source, "source"); Session r = Session.open(replica, "replica")) {
+            List<String> dropped = new ArrayList<>();
             for (String db : dbs) {
                 if (s.query("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", db).isEmpty()) {
                     throw new ProviderException.InvalidInput("databases", "database " + db + " does not exist on the source");
                 }
-                if (!in.bool("overwrite", false)
-                        && !r.query("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", db).isEmpty()) {
-                    throw new ProviderException.InvalidInput("databases", "database " + db + " already exists on the RDS instance; "
-                            + "set overwrite: true to drop and copy it again");
+                if (r.query("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", db).isEmpty()) continue;
+                boolean unfinished = !r.query("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
+                        db, Copier.MARKER).isEmpty();
+                if (!overwrite && !unfinished) {
+                    throw new ProviderException.InvalidInput("databases", "database " + db + " already exists on the RDS instance "
+                            + replica.address() + "; set overwrite: true to drop and copy it again");
                 }
+                ctx.progress().warn(unfinished ? "database " + db + " on " + replica.address() + " holds an interrupted copy: copying it again"
+                        : "overwrite: dropping database " + db + " on " + replica.address() + " and copying it again");
+                dropped.add(db);
             }
+            refuseUnderRunningReplication(ctx, r, replica, dbs, dropped);
         }
         Copier.Result res = new Copier(source, replica, dbs, in.string("lockMode", "snapshot"), in.integer("parallelism", 2),
-                in.bool("copyRoutines", true), ctx.progress()).run();
+                in.bool("copyRoutines", true), ctx).run();
         out.put("binlogFile", res.binlogFile());
         out.put("binlogPosition", (double) res.binlogPosition());
         out.put("gtid", res.gtid());
@@ -118,6 +192,30 @@ public final class SourceSnapshotResource implements Resource {
         return new CreateResult(String.join(",", dbs) + "@" + res.binlogFile() + ":" + res.binlogPosition(), out);
     }
 
+    /**
+     * A copy while the RDS instance replicates would race the replication threads on the same tables (drop
+     * and re-create under the SQL thread, rows applied twice): refused, with what to do.
+     */
+    private static void refuseUnderRunningReplication(Context ctx, Session r, ConnectionSpec replica, List<String> dbs,
+                                                      List<String> dropped) {
+        ReplicaStatus st;
+        try {
+            st = Replication.status(r);
+        } catch (ProviderException e) {
+            ctx.progress().warn("could not read the replication status of " + replica.address() + " (" + e.getMessage()
+                    + "); copying without that check");
+            return;
+        }
+        if (!st.ioRunning() && !st.sqlRunning()) return;
+        throw new ProviderException.Precondition("the RDS instance " + replica.address() + " is replicating from "
+                + st.sourceHost() + ":" + st.sourcePort() + " (I/O thread " + st.ioState() + ", SQL thread "
+                + (st.sqlRunning() ? "Yes" : "No") + "): copying " + String.join(", ", dbs)
+                + (dropped.isEmpty() ? "" : " (dropping " + String.join(", ", dropped) + " first)")
+                + " under running replication would corrupt it. Nothing was changed. Stop replication first (remove the "
+                + "ReplicationStart from the program, or CALL mysql.rds_stop_replication), run pulumi up, then let "
+                + "ExternalMaster take the new snapshot's coordinates");
+    }
+
     @Override
     public ReadResult read(Context ctx, String id, Props state, Props inputs) {
         if (state.asMap().isEmpty()) {
@@ -127,11 +225,31 @@ public final class SourceSnapshotResource implements Resource {
         return new ReadResult(id, state.copy(), inputs.copy());
     }
 
+    /** Records new credentials, TLS settings or knobs: no SQL, nothing copied again (see {@link #diff}). */
     @Override
     public Map<String, Object> update(Context ctx, String id, Props olds, Props news, boolean preview) {
         Map<String, Object> out = olds.copy();
         out.putAll(news.asMap());
+        if (preview) return out;
+        for (String role : List.of("source", "replica")) {
+            if ((olds.object(role) == null) == (news.object(role) == null)) continue;
+            String was = address(ctx, olds, role);
+            String now = address(ctx, news, role);
+            if (was != null && now != null && !was.equalsIgnoreCase(now)) {
+                ctx.progress().warn("SourceSnapshot's " + role + " is now " + now + ", but its copy was made with " + was
+                        + "; nothing is copied again. To copy again, run pulumi up --replace on this resource");
+            }
+        }
+        ctx.progress().info("SourceSnapshot: new settings recorded; the copy is not made again");
         return out;
+    }
+
+    private static String address(Context ctx, Props p, String role) {
+        try {
+            return ctx.connection(p, role).address();
+        } catch (ProviderException e) {
+            return null;
+        }
     }
 
     @Override

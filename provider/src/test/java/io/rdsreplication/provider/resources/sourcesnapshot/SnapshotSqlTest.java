@@ -1,11 +1,19 @@
 package io.rdsreplication.provider.resources.sourcesnapshot;
 
+import io.rdsreplication.provider.core.DiffResult;
+import io.rdsreplication.provider.core.Props;
+import io.rdsreplication.provider.core.Secret;
+import io.rdsreplication.provider.mysql.ServerInfo;
 import org.junit.jupiter.api.Test;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SnapshotSqlTest {
     @Test
@@ -29,5 +37,99 @@ class SnapshotSqlTest {
         assertNull(SourceSnapshotResource.problem("app"));
         assertEquals("is a system schema; it cannot be copied", SourceSnapshotResource.problem("MySQL"));
         assertEquals("is empty", SourceSnapshotResource.problem(""));
+    }
+
+    @Test
+    void binlogStatusStatementFollowsTheServerVersion() {
+        assertEquals("SHOW MASTER STATUS", SnapshotSql.binlogStatus(ServerInfo.parse("8.0.31")));
+        assertEquals("SHOW MASTER STATUS", SnapshotSql.binlogStatus(ServerInfo.parse("8.1.0")));
+        assertEquals("SHOW BINARY LOG STATUS", SnapshotSql.binlogStatus(ServerInfo.parse("8.4.3")));
+        assertEquals("SHOW BINARY LOG STATUS", SnapshotSql.binlogStatus(ServerInfo.parse("9.7.4")));
+        assertEquals("SHOW MASTER STATUS", SnapshotSql.binlogStatus(ServerInfo.parse("10.11.6-MariaDB-0+deb12u1-log")));
+        assertEquals("SHOW MASTER STATUS", SnapshotSql.binlogStatus(ServerInfo.parse("11.8.9-MariaDB")));
+        assertEquals("a:1-5,b:1-3", SnapshotSql.gtidSet("a:1-5,\nb:1-3\n"));
+        assertEquals("", SnapshotSql.gtidSet(null));
+    }
+
+    static Map<String, Object> conn(String host, double port, String user, String password, String tls) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("host", host);
+        c.put("port", port);
+        c.put("username", user);
+        c.put("password", new Secret(password));
+        c.put("tls", tls);
+        return c;
+    }
+
+    static Map<String, Object> inputs(Map<String, Object> source, Map<String, Object> replica, List<String> dbs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("databases", dbs);
+        if (source != null) m.put("source", source);
+        if (replica != null) m.put("replica", replica);
+        m.put("lockMode", "snapshot");
+        m.put("parallelism", 2.0);
+        m.put("overwrite", false);
+        m.put("copyRoutines", true);
+        m.put("binlogFile", "b.000001"); // outputs in the old state are not inputs: never compared
+        return m;
+    }
+
+    static DiffResult diff(Map<String, Object> olds, Map<String, Object> news) {
+        return new SourceSnapshotResource().diff("id", new Props(olds), new Props(news));
+    }
+
+    @Test
+    void onlyDataInputsAndServerIdentityReplace() {
+        var src = conn("db.example.com", 3306, "root", "pw1", "preferred");
+        var rep = conn("rds.example.com", 3306, "admin", "pw2", "required");
+        var old = inputs(src, rep, List.of("a", "b"));
+
+        // credentials and TLS: in place, on both connections
+        var creds = inputs(conn("db.example.com", 3306, "copier", "pw9", "required"), conn("rds.example.com", 3306, "admin", "pw8", "required"),
+                List.of("a", "b"));
+        DiffResult d = diff(old, creds);
+        assertTrue(d.replaces().isEmpty(), d.detailed().toString());
+        assertEquals(DiffResult.Kind.UPDATE, d.detailed().get("source.password"));
+        assertEquals(DiffResult.Kind.UPDATE, d.detailed().get("source.username"));
+        assertEquals(DiffResult.Kind.UPDATE, d.detailed().get("source.tls"));
+        assertEquals(DiffResult.Kind.UPDATE, d.detailed().get("replica.password"));
+
+        // the same server written differently, the same databases in another order: nothing
+        var same = inputs(conn("DB.example.com", 3306.0, "root", "pw1", "preferred"), rep, List.of("b", "a"));
+        assertFalse(diff(old, same).hasChanges(), diff(old, same).detailed().toString());
+        Map<String, Object> noPort = new LinkedHashMap<>(src);
+        noPort.remove("port");
+        assertFalse(diff(old, inputs(noPort, rep, List.of("a", "b"))).hasChanges(), "port defaults to 3306");
+
+        // another server on either side, or other databases: a new copy
+        assertEquals(List.of("source.host"), diff(old, inputs(conn("other", 3306, "root", "pw1", "preferred"), rep, List.of("a", "b"))).replaces());
+        assertEquals(List.of("replica.port"), diff(old, inputs(src, conn("rds.example.com", 3307, "admin", "pw2", "required"), List.of("a", "b"))).replaces());
+        assertEquals(List.of("databases"), diff(old, inputs(src, rep, List.of("a"))).replaces());
+
+        // knobs: in place
+        var knobs = inputs(src, rep, List.of("a", "b"));
+        knobs.put("lockMode", "readOnly");
+        knobs.put("parallelism", 4.0);
+        knobs.put("overwrite", true);
+        knobs.put("copyRoutines", false);
+        DiffResult k = diff(old, knobs);
+        assertTrue(k.replaces().isEmpty());
+        assertEquals(4, k.detailed().size(), k.detailed().toString());
+
+        // the resource's own connection dropped for the provider's: in place (Update warns when the server differs)
+        DiffResult dropped = diff(old, inputs(null, rep, List.of("a", "b")));
+        assertEquals(Map.of("source", DiffResult.Kind.DELETE), dropped.detailed());
+    }
+
+    @Test
+    void unknownServerOrDatabasesMayReplace() {
+        var src = conn("db.example.com", 3306, "root", "pw1", "preferred");
+        var old = inputs(src, null, List.of("a"));
+        Map<String, Object> unknownHost = new LinkedHashMap<>(src);
+        unknownHost.put("host", io.rdsreplication.provider.core.Unknown.VALUE);
+        assertEquals(List.of("source.host"), diff(old, inputs(unknownHost, null, List.of("a"))).replaces());
+        Map<String, Object> unknownPw = new LinkedHashMap<>(src);
+        unknownPw.put("password", io.rdsreplication.provider.core.Unknown.VALUE);
+        assertTrue(diff(old, inputs(unknownPw, null, List.of("a"))).replaces().isEmpty());
     }
 }
