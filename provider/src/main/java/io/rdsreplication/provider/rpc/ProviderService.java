@@ -280,13 +280,23 @@ public final class ProviderService extends ResourceProviderGrpc.ResourceProvider
                 .setChanges(d.hasChanges() ? DiffResponse.DiffChanges.DIFF_SOME : DiffResponse.DiffChanges.DIFF_NONE)
                 .setHasDetailedDiff(true)
                 .setDeleteBeforeReplace(d.deleteBeforeReplace());
+        // detailedDiff takes property paths (replica.host); diffs and replaces take top-level keys (replica)
+        java.util.Set<String> diffs = new java.util.LinkedHashSet<>();
         d.detailed().forEach((k, kind) -> {
-            b.addDiffs(k);
+            diffs.add(topLevel(k));
             b.putDetailedDiff(k, PropertyDiff.newBuilder().setKind(PropertyDiff.Kind.valueOf(kind.name()))
                     .setInputDiff(true).build());
         });
-        b.addAllReplaces(d.replaces());
+        b.addAllDiffs(diffs);
+        b.addAllReplaces(new java.util.LinkedHashSet<>(d.replaces().stream().map(ProviderService::topLevel).toList()));
         return b.build();
+    }
+
+    static String topLevel(String path) {
+        int i = path.indexOf('.');
+        int j = path.indexOf('[');
+        int cut = i < 0 ? j : j < 0 ? i : Math.min(i, j);
+        return cut < 0 ? path : path.substring(0, cut);
     }
 
     /** Config values may arrive as JSON strings (the older `variables` form); objects are parsed. */

@@ -82,11 +82,11 @@ class ExternalMasterTest {
         Map<String, Object> conn = Map.of("host", "db1.example.com", "username", "admin", "password", new Secret("a"));
         DiffResult d = diff(state("replica", conn), state("replica", Map.of("host", "db2.example.com", "username", "admin",
                 "password", new Secret("a"))));
-        assertEquals(List.of("replica"), d.replaces());
-        d = diff(state("replica", conn), state("replica", Map.of("host", "db1.example.com", "username", "admin",
+        assertEquals(List.of("replica.host"), d.replaces());
+        d = diff(state("replica", conn), state("replica", Map.of("host", "DB1.example.com", "username", "admin",
                 "password", new Secret("b"))));
-        assertTrue(d.replaces().isEmpty());
-        assertEquals(DiffResult.Kind.UPDATE, d.detailed().get("replica"));
+        assertTrue(d.replaces().isEmpty(), "host names compare case-insensitively; a new password is no new server");
+        assertEquals(DiffResult.Kind.UPDATE, d.detailed().get("replica.password"));
         d = diff(state("replica", conn), state("replica", Map.of("host", "db1.example.com", "port", 3306.0, "username", "admin",
                 "password", new Secret("a"))));
         assertFalse(d.hasChanges(), "3306 is the default port: " + d);

@@ -144,12 +144,7 @@ public final class ExternalMasterResource implements Resource {
         if (imported && !olds.has("replicationPassword")) keys.remove("replicationPassword");
         DiffResult.Builder b = DiffResult.compare(olds, news, keys, Set.of());
         // the RDS instance itself: another server is another resource; its credentials are only how we log in
-        DiffResult.compare(connectionIdentity(olds), connectionIdentity(news), List.of("host", "port"), Set.of("host", "port"))
-                .build().detailed().forEach((k, v) -> b.put("replica", v));
-        if (!b.build().detailed().containsKey("replica")
-                && !DiffResult.equalValues(connectionIdentity(olds).asMap(), connectionIdentity(news).asMap())) {
-            b.put("replica", DiffResult.Kind.UPDATE);
-        }
+        b.connection("replica", olds, news);
         if (!imported) {
             boolean unknownPosition = POSITION.stream().anyMatch(k -> news.containsUnknown(k));
             String was = kind(olds);
@@ -170,14 +165,6 @@ public final class ExternalMasterResource implements Resource {
             }
         }
         return b.deleteBeforeReplace(true).build();
-    }
-
-    private static Props connectionIdentity(Props p) {
-        Props c = p.object("replica");
-        if (c == null) return Props.empty();
-        Map<String, Object> m = c.copy();
-        if (!m.containsKey("port") || m.get("port") == null) m.put("port", 3306.0);
-        return new Props(m);
     }
 
     static Procedures.Settings settings(Props in, String kind, String file, Long pos, String gtid, String gtidSet) {
@@ -385,7 +372,7 @@ public final class ExternalMasterResource implements Resource {
         for (String k : SOURCE) if (!DiffResult.equalValues(olds.raw(k), news.raw(k))) changed.add(k);
         boolean delayChanged = news.integer("delaySeconds", 0) != olds.integer("delaySeconds", 0);
         boolean kindChanged = !Objects.equals(kind(olds), newKind) && kind(olds) != null;
-        if (changed.isEmpty() && !delayChanged && !kindChanged) return out; // snapshotId adopted, or replica credentials
+        if (changed.isEmpty() && !delayChanged && !kindChanged) return out; // snapshotId adopted, or replica credentials: no SQL
         try (Session s = ctx.open(news, "replica")) {
             s.addSecret(news.string("replicationPassword"));
             s.addSecret(olds.string("replicationPassword"));

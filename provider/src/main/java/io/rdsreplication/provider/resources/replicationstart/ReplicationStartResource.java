@@ -69,8 +69,9 @@ public final class ReplicationStartResource implements Resource {
     public DiffResult diff(String id, Props olds, Props news) {
         // waitForRunning, maxLagSeconds and timeoutSeconds only shape the waits of create/update: not compared
         DiffResult.Builder b = DiffResult.compare(olds, news,
-                List.of("externalMasterId", "untilBinlogFile", "untilBinlogPosition", "untilGtid", "replica"),
+                List.of("externalMasterId", "untilBinlogFile", "untilBinlogPosition", "untilGtid"),
                 Set.of("externalMasterId", "untilBinlogFile", "untilBinlogPosition", "untilGtid"));
+        b.connection("replica", olds, news);
         boolean until = news.has("untilBinlogFile") || news.has("untilGtid");
         if (!until && news.bool("waitForRunning", true) && !news.isUnknown("waitForRunning")) {
             // drift: a stopped or broken replica is repaired by starting it again
@@ -169,7 +170,7 @@ public final class ReplicationStartResource implements Resource {
             if (st.running() && st.lastIoErrno() == 0 && st.lastSqlErrno() == 0) {
                 if (runningSince == 0) runningSince = System.nanoTime();
                 if (System.nanoTime() - runningSince > STABLE_NANOS) break;
-                sleep(100);
+                ctx.sleep(100);
                 continue;
             }
             runningSince = 0;
@@ -183,7 +184,7 @@ public final class ReplicationStartResource implements Resource {
                 throw new Failed(id, st, "replication on " + id + " does not run: " + Diagnosis.of(st));
             }
             ctx.progress().status("waiting for replication threads (I/O: " + st.ioState() + ", SQL: " + (st.sqlRunning() ? "Yes" : "No") + ")");
-            sleep(250);
+            ctx.sleep(250);
         }
         Integer max = in.integer("maxLagSeconds");
         if (max != null) {
@@ -195,22 +196,13 @@ public final class ReplicationStartResource implements Resource {
                 }
                 ctx.progress().status("catching up: " + st.secondsBehind() + " s behind the source (target " + max + " s), applied "
                         + st.appliedFile() + ":" + st.appliedPosition());
-                sleep(1000);
+                ctx.sleep(1000);
                 st = Replication.status(s);
             }
         }
         ctx.progress().info("replication running, " + st.secondsBehind() + " s behind, applied up to " + st.appliedFile()
                 + ":" + st.appliedPosition());
         return st;
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderException.Precondition("interrupted");
-        }
     }
 
     @Override
