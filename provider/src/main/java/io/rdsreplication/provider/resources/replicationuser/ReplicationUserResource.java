@@ -107,7 +107,9 @@ public final class ReplicationUserResource implements Resource {
     public DiffResult diff(String id, Props olds, Props news) {
         DiffResult.Builder b = DiffResult.compare(olds, news, List.of("user", "host", "authPlugin", "requireSsl"),
                 Set.of("user", "host", "authPlugin"));
-        diffSource(olds.object("source"), news.object("source"), news.isUnknown("source"), b);
+        // the source's host:port says which server holds the account: another one is a replace (create there,
+        // then drop here); credentials, TLS and timeouts only change how the provider connects
+        b.connection("source", olds, news);
         if (olds.has("password") || news.isUnknown("password")) {
             if (!DiffResult.equalValues(olds.raw("password"), news.raw("password")) || news.isUnknown("password")) {
                 b.put("password", DiffResult.Kind.UPDATE);
@@ -116,34 +118,6 @@ public final class ReplicationUserResource implements Resource {
         List<String> grants = olds.strings("grants");
         if (grants != null && !grants.containsAll(REQUIRED_GRANTS)) b.put("grants", DiffResult.Kind.UPDATE);
         return b.build();
-    }
-
-    /**
-     * The source's host and port say which server holds the account: a change there is another server, so the
-     * account is created on the new one and then dropped from the old one (a replace). Credentials, TLS and
-     * timeouts only change how the provider connects: an update that does nothing on the server.
-     */
-    static void diffSource(Props o, Props n, boolean unknown, DiffResult.Builder b) {
-        if (unknown) {
-            b.put("source", DiffResult.Kind.UPDATE_REPLACE);
-            return;
-        }
-        if (o == null || n == null) {
-            // the provider's default connection on one side: which server it is cannot be known here
-            if (o != n) b.put("source", o == null ? DiffResult.Kind.ADD : DiffResult.Kind.DELETE);
-            return;
-        }
-        for (String k : List.of("host", "port")) {
-            Object ov = k.equals("port") && !o.has(k) ? Double.valueOf(3306) : Secret.unwrap(o.raw(k));
-            Object nv = k.equals("port") && !n.has(k) ? Double.valueOf(3306) : Secret.unwrap(n.raw(k));
-            if (n.isUnknown(k) || !DiffResult.equalValues(ov, nv)) b.put("source." + k, DiffResult.Kind.UPDATE_REPLACE);
-        }
-        java.util.Set<String> keys = new java.util.TreeSet<>(o.asMap().keySet());
-        keys.addAll(n.asMap().keySet());
-        for (String k : keys) {
-            if (k.equals("host") || k.equals("port")) continue;
-            if (n.containsUnknown(k) || !DiffResult.equalValues(o.raw(k), n.raw(k))) b.put("source." + k, DiffResult.Kind.UPDATE);
-        }
     }
 
     @Override
