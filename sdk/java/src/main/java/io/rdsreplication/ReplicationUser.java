@@ -18,7 +18,7 @@ import java.util.Optional;
 import javax.annotation.Nullable;
 
 /**
- * The account the RDS replica uses to read the source&#39;s binlog: `CREATE USER` on the external source with `REPLICATION CLIENT` and `REPLICATION SLAVE` on `*.*` (runbook steps 6 and 7). Read compares grants by meaning (MariaDB shows `BINLOG MONITOR` for `REPLICATION CLIENT`), so a revoked privilege shows as drift and `pulumi up` grants it again. An account that already exists is refused, never adopted: import it with `pulumi import rdsreplication:index:ReplicationUser NAME &#39;user{@literal @}host&#39;`. (The one exception, on MariaDB: an account that stores exactly this resource&#39;s password is the trace of an earlier create whose answer was lost, and is finished.)
+ * The account the RDS replica uses to read the source&#39;s binlog: `CREATE USER` on the external source with `REPLICATION CLIENT` and `REPLICATION SLAVE` on `*.*` (runbook steps 6 and 7). Read compares grants by meaning (MariaDB shows `BINLOG MONITOR` for `REPLICATION CLIENT`), so a revoked privilege shows as drift and `pulumi up` grants it again. An account that already exists is refused, never adopted: import it with `pulumi import rdsreplication:index:ReplicationUser NAME &#39;user{@literal @}host&#39;`. (The one exception: an account that stores exactly this resource&#39;s password, by its `mysql_native_password` or `ed25519` hash, is the trace of an earlier create whose answer was lost, and is finished.) Account names are written as quoted identifiers and passwords as hashes (or as literals escaped for the session&#39;s sql_mode), so any sql_mode works. When the source user may not turn `sql_log_bin` off, the account&#39;s statements replicate to the RDS instance: the CLI says so.
  * 
  */
 @ResourceType(type="rdsreplication:index:ReplicationUser")
@@ -52,28 +52,28 @@ public class ReplicationUser extends com.pulumi.resources.CustomResource {
         return this.grants;
     }
     /**
-     * Host part of the account: the RDS replica&#39;s address or a domain pattern such as `%.example.com`. The runbook asks for an account restricted to your domain; `%` draws a warning. Changing it replaces the account.
+     * Host part of the account: the RDS replica&#39;s address or a domain pattern such as `%.example.com` (letters, digits and `.:%_/-`). The runbook asks for an account restricted to your domain; `%` draws a warning. Changing it replaces the account.
      * 
      */
     @Export(name="host", refs={String.class}, tree="[0]")
     private Output<String> host;
 
     /**
-     * @return Host part of the account: the RDS replica&#39;s address or a domain pattern such as `%.example.com`. The runbook asks for an account restricted to your domain; `%` draws a warning. Changing it replaces the account.
+     * @return Host part of the account: the RDS replica&#39;s address or a domain pattern such as `%.example.com` (letters, digits and `.:%_/-`). The runbook asks for an account restricted to your domain; `%` draws a warning. Changing it replaces the account.
      * 
      */
     public Output<String> host() {
         return this.host;
     }
     /**
-     * Password of the account. Generated (32 characters) when omitted. Changing it rotates the password in place with ALTER USER.
+     * Password of the account. Generated (32 characters) when omitted. Changing it rotates the password in place with ALTER USER. An RDS instance running MySQL refuses replication passwords over 32 characters (error 3056): a longer one draws a warning.
      * 
      */
     @Export(name="password", refs={String.class}, tree="[0]")
     private Output<String> password;
 
     /**
-     * @return Password of the account. Generated (32 characters) when omitted. Changing it rotates the password in place with ALTER USER.
+     * @return Password of the account. Generated (32 characters) when omitted. Changing it rotates the password in place with ALTER USER. An RDS instance running MySQL refuses replication passwords over 32 characters (error 3056): a longer one draws a warning.
      * 
      */
     public Output<String> password() {
@@ -94,28 +94,28 @@ public class ReplicationUser extends com.pulumi.resources.CustomResource {
         return this.requireSsl;
     }
     /**
-     * Connection to the external source server. Defaults to the provider&#39;s `source` configuration.
+     * Connection to the external source server. Defaults to the provider&#39;s `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.
      * 
      */
     @Export(name="source", refs={Connection.class}, tree="[0]")
     private Output</* @Nullable */ Connection> source;
 
     /**
-     * @return Connection to the external source server. Defaults to the provider&#39;s `source` configuration.
+     * @return Connection to the external source server. Defaults to the provider&#39;s `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.
      * 
      */
     public Output<Optional<Connection>> source() {
         return Codegen.optional(this.source);
     }
     /**
-     * Name of the replication account (the user part of `&#39;user&#39;{@literal @}&#39;host&#39;`). Changing it replaces the account.
+     * Name of the replication account (the user part of `&#39;user&#39;{@literal @}&#39;host&#39;`; no control or invisible characters). Changing it replaces the account.
      * 
      */
     @Export(name="user", refs={String.class}, tree="[0]")
     private Output<String> user;
 
     /**
-     * @return Name of the replication account (the user part of `&#39;user&#39;{@literal @}&#39;host&#39;`). Changing it replaces the account.
+     * @return Name of the replication account (the user part of `&#39;user&#39;{@literal @}&#39;host&#39;`; no control or invisible characters). Changing it replaces the account.
      * 
      */
     public Output<String> user() {

@@ -36,14 +36,14 @@ public final class ReplicationUserArgs extends com.pulumi.resources.ResourceArgs
     }
 
     /**
-     * Host part of the account: the RDS replica&#39;s address or a domain pattern such as `%.example.com`. The runbook asks for an account restricted to your domain; `%` draws a warning. Changing it replaces the account.
+     * Host part of the account: the RDS replica&#39;s address or a domain pattern such as `%.example.com` (letters, digits and `.:%_/-`). The runbook asks for an account restricted to your domain; `%` draws a warning. Changing it replaces the account.
      * 
      */
     @Import(name="host", required=true)
     private Output<String> host;
 
     /**
-     * @return Host part of the account: the RDS replica&#39;s address or a domain pattern such as `%.example.com`. The runbook asks for an account restricted to your domain; `%` draws a warning. Changing it replaces the account.
+     * @return Host part of the account: the RDS replica&#39;s address or a domain pattern such as `%.example.com` (letters, digits and `.:%_/-`). The runbook asks for an account restricted to your domain; `%` draws a warning. Changing it replaces the account.
      * 
      */
     public Output<String> host() {
@@ -51,14 +51,14 @@ public final class ReplicationUserArgs extends com.pulumi.resources.ResourceArgs
     }
 
     /**
-     * Password of the account. Generated (32 characters) when omitted. Changing it rotates the password in place with ALTER USER.
+     * Password of the account. Generated (32 characters) when omitted. Changing it rotates the password in place with ALTER USER. An RDS instance running MySQL refuses replication passwords over 32 characters (error 3056): a longer one draws a warning.
      * 
      */
     @Import(name="password")
     private @Nullable Output<String> password;
 
     /**
-     * @return Password of the account. Generated (32 characters) when omitted. Changing it rotates the password in place with ALTER USER.
+     * @return Password of the account. Generated (32 characters) when omitted. Changing it rotates the password in place with ALTER USER. An RDS instance running MySQL refuses replication passwords over 32 characters (error 3056): a longer one draws a warning.
      * 
      */
     public Optional<Output<String>> password() {
@@ -81,14 +81,14 @@ public final class ReplicationUserArgs extends com.pulumi.resources.ResourceArgs
     }
 
     /**
-     * Connection to the external source server. Defaults to the provider&#39;s `source` configuration.
+     * Connection to the external source server. Defaults to the provider&#39;s `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.
      * 
      */
     @Import(name="source")
     private @Nullable Output<ConnectionArgs> source;
 
     /**
-     * @return Connection to the external source server. Defaults to the provider&#39;s `source` configuration.
+     * @return Connection to the external source server. Defaults to the provider&#39;s `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.
      * 
      */
     public Optional<Output<ConnectionArgs>> source() {
@@ -96,14 +96,14 @@ public final class ReplicationUserArgs extends com.pulumi.resources.ResourceArgs
     }
 
     /**
-     * Name of the replication account (the user part of `&#39;user&#39;{@literal @}&#39;host&#39;`). Changing it replaces the account.
+     * Name of the replication account (the user part of `&#39;user&#39;{@literal @}&#39;host&#39;`; no control or invisible characters). Changing it replaces the account.
      * 
      */
     @Import(name="user", required=true)
     private Output<String> user;
 
     /**
-     * @return Name of the replication account (the user part of `&#39;user&#39;{@literal @}&#39;host&#39;`). Changing it replaces the account.
+     * @return Name of the replication account (the user part of `&#39;user&#39;{@literal @}&#39;host&#39;`; no control or invisible characters). Changing it replaces the account.
      * 
      */
     public Output<String> user() {
@@ -161,7 +161,7 @@ public final class ReplicationUserArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param host Host part of the account: the RDS replica&#39;s address or a domain pattern such as `%.example.com`. The runbook asks for an account restricted to your domain; `%` draws a warning. Changing it replaces the account.
+         * @param host Host part of the account: the RDS replica&#39;s address or a domain pattern such as `%.example.com` (letters, digits and `.:%_/-`). The runbook asks for an account restricted to your domain; `%` draws a warning. Changing it replaces the account.
          * 
          * @return builder
          * 
@@ -172,7 +172,7 @@ public final class ReplicationUserArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param host Host part of the account: the RDS replica&#39;s address or a domain pattern such as `%.example.com`. The runbook asks for an account restricted to your domain; `%` draws a warning. Changing it replaces the account.
+         * @param host Host part of the account: the RDS replica&#39;s address or a domain pattern such as `%.example.com` (letters, digits and `.:%_/-`). The runbook asks for an account restricted to your domain; `%` draws a warning. Changing it replaces the account.
          * 
          * @return builder
          * 
@@ -182,7 +182,7 @@ public final class ReplicationUserArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param password Password of the account. Generated (32 characters) when omitted. Changing it rotates the password in place with ALTER USER.
+         * @param password Password of the account. Generated (32 characters) when omitted. Changing it rotates the password in place with ALTER USER. An RDS instance running MySQL refuses replication passwords over 32 characters (error 3056): a longer one draws a warning.
          * 
          * @return builder
          * 
@@ -193,7 +193,7 @@ public final class ReplicationUserArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param password Password of the account. Generated (32 characters) when omitted. Changing it rotates the password in place with ALTER USER.
+         * @param password Password of the account. Generated (32 characters) when omitted. Changing it rotates the password in place with ALTER USER. An RDS instance running MySQL refuses replication passwords over 32 characters (error 3056): a longer one draws a warning.
          * 
          * @return builder
          * 
@@ -224,7 +224,7 @@ public final class ReplicationUserArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param source Connection to the external source server. Defaults to the provider&#39;s `source` configuration.
+         * @param source Connection to the external source server. Defaults to the provider&#39;s `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.
          * 
          * @return builder
          * 
@@ -235,7 +235,7 @@ public final class ReplicationUserArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param source Connection to the external source server. Defaults to the provider&#39;s `source` configuration.
+         * @param source Connection to the external source server. Defaults to the provider&#39;s `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.
          * 
          * @return builder
          * 
@@ -245,7 +245,7 @@ public final class ReplicationUserArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param user Name of the replication account (the user part of `&#39;user&#39;{@literal @}&#39;host&#39;`). Changing it replaces the account.
+         * @param user Name of the replication account (the user part of `&#39;user&#39;{@literal @}&#39;host&#39;`; no control or invisible characters). Changing it replaces the account.
          * 
          * @return builder
          * 
@@ -256,7 +256,7 @@ public final class ReplicationUserArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param user Name of the replication account (the user part of `&#39;user&#39;{@literal @}&#39;host&#39;`). Changing it replaces the account.
+         * @param user Name of the replication account (the user part of `&#39;user&#39;{@literal @}&#39;host&#39;`; no control or invisible characters). Changing it replaces the account.
          * 
          * @return builder
          * 
