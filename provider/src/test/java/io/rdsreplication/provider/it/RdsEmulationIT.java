@@ -426,6 +426,31 @@ class RdsEmulationIT {
         }
     }
 
+    @Test
+    void mysql84SourceNamesBesideTheOldOnes() throws Exception {
+        assumeTrue(replicaMysql, "RDS for MySQL procedures");
+        String[] v = replicaVersion.split("[.-]");
+        boolean is84 = Integer.parseInt(v[0]) > 8 || Integer.parseInt(v[0]) == 8 && Integer.parseInt(v[1]) >= 4;
+        try (Connection adm = TestBed.replicaAdmin()) {
+            if (!is84) {
+                // generation mysql80: the 8.4 names do not exist
+                SQLException e = assertThrows(SQLException.class, () -> TestBed.exec(adm, "CALL mysql.rds_reset_external_source()"));
+                assertEquals(1305, e.getErrorCode());
+                return;
+            }
+            message(adm, setMaster("rds_set_external_source_with_delay", password, ", 45"));
+            assertEquals("45", status().get("SQL_Delay"));
+            assertEquals("0", status().get("Auto_Position"));
+            message(adm, setMaster("rds_set_external_source", password, ""));
+            assertEquals("45", status().get("SQL_Delay"), "the plain form keeps the delay");
+            message(adm, setMaster("rds_set_external_master", password, ""));   // the old name is still there
+            assertEquals("Replication started. Slave is now running normally.", message(adm, "CALL mysql.rds_start_replication()"));
+            assertRefused(adm, setMaster("rds_set_external_source", password, ""), RUNNING);
+            assertEquals("Slave has been reset", message(adm, "CALL mysql.rds_reset_external_source()"));
+            assertTrue(status().isEmpty());
+        }
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------------
 
     String setMaster(String proc, String pw, String extraArgs) throws SQLException {
