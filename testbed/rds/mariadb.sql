@@ -268,14 +268,38 @@ BEGIN
   END IF;
 END //
 
--- RDS for MariaDB 10.5+ gives the master user this instead of SHOW REPLICA STATUS (it lacks SLAVE MONITOR).
--- RDS documents the columns under the Replica_/Source_ names. Stock MariaDB cannot rename SHOW's columns inside a
--- procedure (no cursor over SHOW, no SELECT from it), and the SHOW-free sources of 10.11/11.4 (performance_schema)
--- lack the positions, the lag and the I/O error; so this returns the server's own SHOW REPLICA STATUS row, under
--- MariaDB's Slave_/Master_ names, with every value real. Readers must accept both namings.
+-- RDS for MariaDB 10.5+ gives the master user this instead of SHOW REPLICA STATUS (it lacks SLAVE MONITOR), with
+-- SHOW's columns under the new names: Slave -> Replica, Master -> Source, except Seconds_Behind_Master and the
+-- Gtid_* columns (RDS User Guide, mysql_rds_replica_status).
+-- MariaDB 11.6+ has information_schema.SLAVE_STATUS: there the row is selected with those names. Older MariaDB
+-- (10.11, 11.4) cannot rename SHOW's columns inside a procedure (no cursor over SHOW, no SELECT from it), and its
+-- SHOW-free sources (performance_schema) lack the positions, the lag and the I/O error; there this returns the
+-- server's own SHOW REPLICA STATUS row, under MariaDB's Slave_/Master_ names, every value real. Readers must
+-- accept both namings on those versions.
 DROP PROCEDURE IF EXISTS mysql.rds_replica_status //
 CREATE PROCEDURE mysql.rds_replica_status()
   SQL SECURITY DEFINER
-  SHOW REPLICA STATUS //
+BEGIN
+  DECLARE v_columns TEXT;
+  IF (SELECT COUNT(*) FROM information_schema.TABLES
+      WHERE TABLE_SCHEMA = 'information_schema' AND TABLE_NAME = 'SLAVE_STATUS') = 0 THEN
+    SHOW REPLICA STATUS;
+  ELSE
+    SELECT GROUP_CONCAT(CONCAT('`', COLUMN_NAME, '` AS `',
+             IF(COLUMN_NAME = 'Seconds_Behind_Master' OR COLUMN_NAME LIKE 'Gtid\_%', COLUMN_NAME,
+                REPLACE(REPLACE(COLUMN_NAME, 'Slave', 'Replica'), 'Master', 'Source')), '`')
+             ORDER BY ORDINAL_POSITION SEPARATOR ', ')
+      INTO v_columns
+      FROM information_schema.COLUMNS
+      WHERE TABLE_SCHEMA = 'information_schema' AND TABLE_NAME = 'SLAVE_STATUS'
+        AND COLUMN_NAME NOT IN ('Connection_name', 'Slave_SQL_State');
+    SET @rds_emul_cmd = CONCAT('SELECT ', v_columns, ' FROM information_schema.SLAVE_STATUS ',
+        'WHERE Connection_name = @@SESSION.default_master_connection');
+    PREPARE rds_emul_stmt FROM @rds_emul_cmd;
+    SET @rds_emul_cmd = NULL;
+    EXECUTE rds_emul_stmt;
+    DEALLOCATE PREPARE rds_emul_stmt;
+  END IF;
+END //
 
 DELIMITER ;
