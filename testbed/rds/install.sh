@@ -35,7 +35,7 @@ ACCOUNT_IN_LITERAL="''$ADMIN''@''127.0.0.1''"
 all_routines() {
   sed -n -E 's/^CREATE (PROCEDURE|FUNCTION) mysql\.([A-Za-z0-9_]+).*/\2/p' "$HERE"/*.sql
   printf '%s\n' rds_emul_is_configured rds_emul_is_running rds_emul_change_master rds_emul_exec rds_emul_target \
-    rds_emul_wait_running rds_emul_prepared
+    rds_emul_wait_running rds_emul_prepared rds_emul_start rds_emul_stop
 }
 
 hex_password() { printf '%s' "$RDS_ADMIN_PASSWORD" | od -An -v -tx1 | tr -d ' \n'; }

@@ -46,23 +46,6 @@ CREATE FUNCTION mysql.rds_emul_applier_error() RETURNS INT NOT DETERMINISTIC REA
     IFNULL((SELECT MAX(LAST_ERROR_NUMBER) FROM performance_schema.replication_applier_status_by_coordinator WHERE CHANNEL_NAME = ''), 0),
     IFNULL((SELECT MAX(LAST_ERROR_NUMBER) FROM performance_schema.replication_applier_status_by_worker WHERE CHANNEL_NAME = ''), 0)) //
 
--- Fixed statements (no caller text reaches them).
-DROP PROCEDURE IF EXISTS mysql.rds_emul_start //
-CREATE PROCEDURE mysql.rds_emul_start() SQL SECURITY DEFINER
-BEGIN
-  PREPARE rds_emul_stmt FROM 'START SLAVE';
-  EXECUTE rds_emul_stmt;
-  DEALLOCATE PREPARE rds_emul_stmt;
-END //
-
-DROP PROCEDURE IF EXISTS mysql.rds_emul_stop //
-CREATE PROCEDURE mysql.rds_emul_stop() SQL SECURITY DEFINER
-BEGIN
-  PREPARE rds_emul_stmt FROM 'STOP SLAVE';
-  EXECUTE rds_emul_stmt;
-  DEALLOCATE PREPARE rds_emul_stmt;
-END //
-
 -- The shared body of the set procedures: checks in RDS's order, then CHANGE MASTER and the history row.
 DROP PROCEDURE IF EXISTS mysql.rds_emul_set_master //
 CREATE PROCEDURE mysql.rds_emul_set_master(IN p_host VARCHAR(255), IN p_port INT, IN p_user TEXT, IN p_passwd TEXT,
@@ -147,7 +130,9 @@ BEGIN
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
       'Another session currently running the procedure mysql.rds_skip_repl_error_for_channel. Consider retrying the procedure call.';
   END IF;
-  CALL mysql.rds_emul_start();
+  PREPARE rds_emul_stmt FROM 'START SLAVE';
+  EXECUTE rds_emul_stmt;
+  DEALLOCATE PREPARE rds_emul_stmt;
   DO SLEEP(2);
   IF mysql.rds_emul_state() = 'ON' THEN
     CALL mysql.rds_emul_history('start slave', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
@@ -171,7 +156,9 @@ BEGIN
       'You can''t stop replication because the replica isn''t configured. First call mysql.rds_set_external_master.';
   END IF;
   DO SLEEP(1);
-  CALL mysql.rds_emul_stop();
+  PREPARE rds_emul_stmt FROM 'STOP SLAVE';
+  EXECUTE rds_emul_stmt;
+  DEALLOCATE PREPARE rds_emul_stmt;
   DO SLEEP(2);
   IF mysql.rds_emul_state() = 'OFF' THEN
     CALL mysql.rds_emul_history('stop slave', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
@@ -194,7 +181,9 @@ BEGIN
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
       'You can''t reset replication because replication isn''t configured. First run mysql.rds_set_external_master.';
   ELSEIF v_state <> 'OFF' THEN
-    CALL mysql.rds_emul_stop();
+    PREPARE rds_emul_stmt FROM 'STOP SLAVE';
+    EXECUTE rds_emul_stmt;
+    DEALLOCATE PREPARE rds_emul_stmt;
     DO SLEEP(2);
   END IF;
   PREPARE rds_emul_stmt FROM 'RESET SLAVE ALL';
@@ -253,9 +242,13 @@ BEGIN
         'A mysql.rds_skip_repl_error procedure is in progress. Wait a few seconds before calling mysql.rds_skip_repl_error again.';
     END IF;
     SET GLOBAL sql_slave_skip_counter = 1;
-    CALL mysql.rds_emul_stop();
+    PREPARE rds_emul_stmt FROM 'STOP SLAVE';
+    EXECUTE rds_emul_stmt;
+    DEALLOCATE PREPARE rds_emul_stmt;
     DO SLEEP(2);
-    CALL mysql.rds_emul_start();
+    PREPARE rds_emul_stmt FROM 'START SLAVE';
+    EXECUTE rds_emul_stmt;
+    DEALLOCATE PREPARE rds_emul_stmt;
     DO SLEEP(2);
     SELECT 'Statement in error has been skipped' AS Message;
     IF mysql.rds_emul_state() = 'ON' THEN
@@ -268,14 +261,38 @@ BEGIN
   END IF;
 END //
 
--- RDS for MariaDB 10.5+ gives the master user this instead of SHOW REPLICA STATUS (it lacks SLAVE MONITOR).
--- RDS documents the columns under the Replica_/Source_ names. Stock MariaDB cannot rename SHOW's columns inside a
--- procedure (no cursor over SHOW, no SELECT from it), and the SHOW-free sources of 10.11/11.4 (performance_schema)
--- lack the positions, the lag and the I/O error; so this returns the server's own SHOW REPLICA STATUS row, under
--- MariaDB's Slave_/Master_ names, with every value real. Readers must accept both namings.
+-- RDS for MariaDB 10.5+ gives the master user this instead of SHOW REPLICA STATUS (it lacks SLAVE MONITOR), with
+-- SHOW's columns under the new names: Slave -> Replica, Master -> Source, except Seconds_Behind_Master and the
+-- Gtid_* columns (RDS User Guide, mysql_rds_replica_status).
+-- MariaDB 11.6+ has information_schema.SLAVE_STATUS: there the row is selected with those names. Older MariaDB
+-- (10.11, 11.4) cannot rename SHOW's columns inside a procedure (no cursor over SHOW, no SELECT from it), and its
+-- SHOW-free sources (performance_schema) lack the positions, the lag and the I/O error; there this returns the
+-- server's own SHOW REPLICA STATUS row, under MariaDB's Slave_/Master_ names, every value real. Readers must
+-- accept both namings on those versions.
 DROP PROCEDURE IF EXISTS mysql.rds_replica_status //
 CREATE PROCEDURE mysql.rds_replica_status()
   SQL SECURITY DEFINER
-  SHOW REPLICA STATUS //
+BEGIN
+  DECLARE v_columns TEXT;
+  IF (SELECT COUNT(*) FROM information_schema.TABLES
+      WHERE TABLE_SCHEMA = 'information_schema' AND TABLE_NAME = 'SLAVE_STATUS') = 0 THEN
+    SHOW REPLICA STATUS;
+  ELSE
+    SELECT GROUP_CONCAT(CONCAT('`', COLUMN_NAME, '` AS `',
+             IF(COLUMN_NAME = 'Seconds_Behind_Master' OR COLUMN_NAME LIKE 'Gtid\_%', COLUMN_NAME,
+                REPLACE(REPLACE(COLUMN_NAME, 'Slave', 'Replica'), 'Master', 'Source')), '`')
+             ORDER BY ORDINAL_POSITION SEPARATOR ', ')
+      INTO v_columns
+      FROM information_schema.COLUMNS
+      WHERE TABLE_SCHEMA = 'information_schema' AND TABLE_NAME = 'SLAVE_STATUS'
+        AND COLUMN_NAME NOT IN ('Connection_name', 'Slave_SQL_State');
+    SET @rds_emul_cmd = CONCAT('SELECT ', v_columns, ' FROM information_schema.SLAVE_STATUS ',
+        'WHERE Connection_name = @@SESSION.default_master_connection');
+    PREPARE rds_emul_stmt FROM @rds_emul_cmd;
+    SET @rds_emul_cmd = NULL;
+    EXECUTE rds_emul_stmt;
+    DEALLOCATE PREPARE rds_emul_stmt;
+  END IF;
+END //
 
 DELIMITER ;

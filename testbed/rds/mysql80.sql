@@ -27,23 +27,6 @@ BEGIN
   RETURN v_state;
 END //
 
--- Fixed statements (no caller text reaches them).
-DROP PROCEDURE IF EXISTS mysql.rds_emul_start //
-CREATE PROCEDURE mysql.rds_emul_start() SQL SECURITY DEFINER
-BEGIN
-  PREPARE rds_emul_stmt FROM 'START REPLICA FOR CHANNEL ''''';
-  EXECUTE rds_emul_stmt;
-  DEALLOCATE PREPARE rds_emul_stmt;
-END //
-
-DROP PROCEDURE IF EXISTS mysql.rds_emul_stop //
-CREATE PROCEDURE mysql.rds_emul_stop() SQL SECURITY DEFINER
-BEGIN
-  PREPARE rds_emul_stmt FROM 'STOP REPLICA FOR CHANNEL ''''';
-  EXECUTE rds_emul_stmt;
-  DEALLOCATE PREPARE rds_emul_stmt;
-END //
-
 -- The shared body of the set procedures: checks in RDS's order, then CHANGE REPLICATION SOURCE and history.
 --   p_auto 0: coordinates, SOURCE_AUTO_POSITION = 0; 1: GTID auto-position. p_delay NULL: SOURCE_DELAY not named,
 --   so an existing delay is kept (plain rds_set_external_master).
@@ -124,7 +107,9 @@ BEGIN
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
       'Another session currently running the procedure mysql.rds_skip_repl_error_for_channel. Consider retrying the procedure call.';
   END IF;
-  CALL mysql.rds_emul_start();
+  PREPARE rds_emul_stmt FROM 'START REPLICA FOR CHANNEL ''''';
+  EXECUTE rds_emul_stmt;
+  DEALLOCATE PREPARE rds_emul_stmt;
   DO SLEEP(2);
   IF mysql.rds_emul_state() = 'ON' THEN
     CALL mysql.rds_emul_history('start slave', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
@@ -213,7 +198,9 @@ BEGIN
       'You can''t stop replication because the replica isn''t configured. First call mysql.rds_set_external_master.';
   END IF;
   DO SLEEP(1);
-  CALL mysql.rds_emul_stop();
+  PREPARE rds_emul_stmt FROM 'STOP REPLICA FOR CHANNEL ''''';
+  EXECUTE rds_emul_stmt;
+  DEALLOCATE PREPARE rds_emul_stmt;
   DO SLEEP(2);
   IF mysql.rds_emul_state() = 'OFF' THEN
     CALL mysql.rds_emul_history('stop slave', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
@@ -236,7 +223,9 @@ BEGIN
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
       'You can''t reset replication because replication isn''t configured. First run mysql.rds_set_external_master.';
   ELSEIF v_state <> 'OFF' THEN
-    CALL mysql.rds_emul_stop();
+    PREPARE rds_emul_stmt FROM 'STOP REPLICA FOR CHANNEL ''''';
+    EXECUTE rds_emul_stmt;
+    DEALLOCATE PREPARE rds_emul_stmt;
     DO SLEEP(2);
   END IF;
   PREPARE rds_emul_stmt FROM 'RESET REPLICA ALL FOR CHANNEL ''''';
@@ -297,9 +286,13 @@ BEGIN
         'A mysql.rds_skip_repl_error procedure is in progress. Wait a few seconds before calling mysql.rds_skip_repl_error again.';
     END IF;
     SET GLOBAL sql_replica_skip_counter = 1;
-    CALL mysql.rds_emul_stop();
+    PREPARE rds_emul_stmt FROM 'STOP REPLICA FOR CHANNEL ''''';
+    EXECUTE rds_emul_stmt;
+    DEALLOCATE PREPARE rds_emul_stmt;
     DO SLEEP(2);
-    CALL mysql.rds_emul_start();
+    PREPARE rds_emul_stmt FROM 'START REPLICA FOR CHANNEL ''''';
+    EXECUTE rds_emul_stmt;
+    DEALLOCATE PREPARE rds_emul_stmt;
     DO SLEEP(2);
     SELECT 'Statement in error has been skipped' AS Message;
     IF mysql.rds_emul_state() = 'ON' THEN
@@ -377,7 +370,9 @@ BEGIN
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
       'Another session currently running the procedure mysql.rds_skip_repl_error_for_channel. Consider to retry the procedure call.';
   END IF;
-  CALL mysql.rds_emul_stop();
+  PREPARE rds_emul_stmt FROM 'STOP REPLICA FOR CHANNEL ''''';
+  EXECUTE rds_emul_stmt;
+  DEALLOCATE PREPARE rds_emul_stmt;
   DO SLEEP(2);
   SET @rds_emul_cmd = CONCAT('CHANGE REPLICATION SOURCE TO SOURCE_LOG_FILE = ', QUOTE(v_file),
       ', SOURCE_LOG_POS = 4 FOR CHANNEL ''''');
@@ -385,7 +380,9 @@ BEGIN
   SET @rds_emul_cmd = NULL;
   EXECUTE rds_emul_stmt;
   DEALLOCATE PREPARE rds_emul_stmt;
-  CALL mysql.rds_emul_start();
+  PREPARE rds_emul_stmt FROM 'START REPLICA FOR CHANNEL ''''';
+  EXECUTE rds_emul_stmt;
+  DEALLOCATE PREPARE rds_emul_stmt;
   DO SLEEP(2);
   SELECT 'Master Log Position has been set to start of next log' AS Message;
   IF mysql.rds_emul_state() = 'ON' THEN
@@ -408,14 +405,18 @@ BEGIN
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
       'You can''t modify auto_position mode because the replica isn''t configured. First call mysql.rds_set_external_master.';
   END IF;
-  CALL mysql.rds_emul_stop();
+  PREPARE rds_emul_stmt FROM 'STOP REPLICA FOR CHANNEL ''''';
+  EXECUTE rds_emul_stmt;
+  DEALLOCATE PREPARE rds_emul_stmt;
   SET @rds_emul_cmd = CONCAT('CHANGE REPLICATION SOURCE TO SOURCE_AUTO_POSITION = ', auto_position_mode,
       ' FOR CHANNEL ''''');
   PREPARE rds_emul_stmt FROM @rds_emul_cmd;
   SET @rds_emul_cmd = NULL;
   EXECUTE rds_emul_stmt;
   DEALLOCATE PREPARE rds_emul_stmt;
-  CALL mysql.rds_emul_start();
+  PREPARE rds_emul_stmt FROM 'START REPLICA FOR CHANNEL ''''';
+  EXECUTE rds_emul_stmt;
+  DEALLOCATE PREPARE rds_emul_stmt;
   DO SLEEP(2);
   SELECT CONCAT('Master Auto Position has been set to ', auto_position_mode, '.') AS Message;
   IF mysql.rds_emul_state() = 'ON' THEN

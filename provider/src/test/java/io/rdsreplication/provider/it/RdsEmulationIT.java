@@ -313,6 +313,20 @@ class RdsEmulationIT {
                 List<Map<String, String>> rows = resultRows(adm, "CALL mysql.rds_replica_status()");
                 assertEquals(1, rows.size());
                 assertEquals(user, col(rows.get(0), "Source_User", "Master_User"));
+                String[] v = replicaVersion.split("[.-]");
+                boolean hasSlaveStatusTable = Integer.parseInt(v[0]) > 11 || Integer.parseInt(v[0]) == 11 && Integer.parseInt(v[1]) >= 6;
+                if (hasSlaveStatusTable) {
+                    // RDS's documented names, from information_schema.SLAVE_STATUS
+                    for (String k : List.of("Replica_IO_State", "Source_Host", "Replica_IO_Running", "Replica_SQL_Running",
+                            "Relay_Source_Log_File", "Exec_Source_Log_Pos", "Source_SSL_Allowed", "Seconds_Behind_Master",
+                            "Using_Gtid", "Gtid_IO_Pos", "SQL_Delay")) {
+                        assertTrue(rows.get(0).containsKey(k), k + " in " + rows.get(0).keySet());
+                    }
+                    assertFalse(rows.get(0).containsKey("Slave_IO_Running"));
+                } else {
+                    // before 11.6 a procedure cannot rename SHOW's columns: the server's own names
+                    assertTrue(rows.get(0).containsKey("Slave_IO_Running"), rows.get(0).keySet().toString());
+                }
             }
         }
     }
@@ -423,6 +437,31 @@ class RdsEmulationIT {
             // the plain set turns auto-position off again
             message(adm, setMaster("rds_set_external_master", password, ""));
             assertEquals("0", status().get("Auto_Position"));
+        }
+    }
+
+    @Test
+    void mysql84SourceNamesBesideTheOldOnes() throws Exception {
+        assumeTrue(replicaMysql, "RDS for MySQL procedures");
+        String[] v = replicaVersion.split("[.-]");
+        boolean is84 = Integer.parseInt(v[0]) > 8 || Integer.parseInt(v[0]) == 8 && Integer.parseInt(v[1]) >= 4;
+        try (Connection adm = TestBed.replicaAdmin()) {
+            if (!is84) {
+                // generation mysql80: the 8.4 names do not exist
+                SQLException e = assertThrows(SQLException.class, () -> TestBed.exec(adm, "CALL mysql.rds_reset_external_source()"));
+                assertEquals(1305, e.getErrorCode());
+                return;
+            }
+            message(adm, setMaster("rds_set_external_source_with_delay", password, ", 45"));
+            assertEquals("45", status().get("SQL_Delay"));
+            assertEquals("0", status().get("Auto_Position"));
+            message(adm, setMaster("rds_set_external_source", password, ""));
+            assertEquals("45", status().get("SQL_Delay"), "the plain form keeps the delay");
+            message(adm, setMaster("rds_set_external_master", password, ""));   // the old name is still there
+            assertEquals("Replication started. Slave is now running normally.", message(adm, "CALL mysql.rds_start_replication()"));
+            assertRefused(adm, setMaster("rds_set_external_source", password, ""), RUNNING);
+            assertEquals("Slave has been reset", message(adm, "CALL mysql.rds_reset_external_source()"));
+            assertTrue(status().isEmpty());
         }
     }
 
