@@ -575,6 +575,21 @@ class ReplicationIT {
         p.delete(EM, em.id(), em.state());
     }
 
+    /** RDS marks a read replica in mysql.rds_history; its procedures then refuse, and the provider names the cause. */
+    @Test
+    void anRdsReadReplicaIsRecognisedAndNamed() throws Exception {
+        String marker = "FROM mysql.rds_history WHERE action = 'disable set master' AND master_user = 'rdsrepladmin'";
+        replicaExec("INSERT INTO mysql.rds_history (called_by_user, action, mysql_version, master_user) VALUES ('rdsadmin@localhost', 'disable set master', VERSION(), 'rdsrepladmin')");
+        try {
+            var e = assertThrows(StatusRuntimeException.class, () -> create(p, EM, emInputs()));
+            String msg = e.getStatus().getDescription();
+            assertTrue(msg.contains("RDS read replica") && msg.contains("promote it first"), msg);
+            assertTrue(notConfigured());
+        } finally {
+            replicaExec("DELETE " + marker);
+        }
+    }
+
     @Test
     void preflightRefusesAnInstanceWithoutAutomatedBackups() throws Exception {
         String id = TestBed.unique("nobackup");
