@@ -305,6 +305,36 @@ class SourceSnapshotSafetyIT {
         assertCopied(db);
     }
 
+    @Test
+    void aCutLinkToTheSourceReleasesTheReadOnlyLockWithinAMinute() throws Exception {
+        String db = database(true);
+        try (FreezableProxy proxy = new FreezableProxy(TestBed.sourcePort()); Connection replicaLock = TestBed.replicaRoot()) {
+            Map<String, Object> cfg = ProviderProcess.testBedConfig();
+            Map<String, Object> src = copierConnection();
+            src.put("port", (double) proxy.port());
+            cfg.put("source", src);
+            try (ProviderProcess p = ProviderProcess.start().configure(cfg)) {
+                Map<String, Object> in = p.checked(SS, Map.of(), Map.of("databases", List.of(db), "lockMode", "readOnly", "overwrite", true));
+                TestBed.exec(replicaLock, "FLUSH TABLES WITH READ LOCK");
+                CompletableFuture<Provider.CreateResponse> create = CompletableFuture.supplyAsync(() -> p.create(SS, in, false));
+                await(true, "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '" + TestBed.get("REPLICA_ADMIN_USER")
+                        + "' AND " + LOCK_WAIT, 60);
+                CompletableFuture<Void> w = writer(db);
+                await(false, "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'INSERT INTO " + db + "%' AND " + LOCK_WAIT, 60);
+                assertFalse(w.isDone(), "the source is held while the copy runs");
+
+                // the network dies: nothing arrives, nothing is closed; the plugin is alive but cannot speak
+                proxy.freeze();
+                long t0 = System.nanoTime();
+                w.get(240, TimeUnit.SECONDS); // the source dropped the silent lock connection (wait_timeout 60 s)
+                System.out.println("cut link: the source took writes again after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+                assertEquals("0", readOnly());
+                assertFalse(create.isDone(), "the plugin is still stuck: the source released the lock on its own");
+                TestBed.exec(replicaLock, "UNLOCK TABLES");
+            }
+        }
+    }
+
     /** PIDs of running plugin processes started by this JVM. */
     static Set<Long> plugins() {
         return ProcessHandle.current().descendants()
