@@ -157,10 +157,19 @@ class SourceSnapshotSafetyIT {
         }
     }
 
-    /** A write on the source, run in the background: it waits while the source is locked. */
+    /**
+     * A write on the source, run in the background: it waits while the source is locked (its connection waits
+     * up to 10 minutes for an answer, longer than any lock the tests expect to see released).
+     */
     static CompletableFuture<Void> writer(String db) {
         return CompletableFuture.runAsync(() -> {
-            try (Connection c = TestBed.sourceRoot()) {
+            java.util.Properties props = new java.util.Properties();
+            props.setProperty("user", TestBed.get("SOURCE_ROOT_USER"));
+            props.setProperty("password", TestBed.get("SOURCE_ROOT_PASSWORD"));
+            props.setProperty("sslMode", "DISABLED");
+            props.setProperty("connectTimeout", "5000");
+            props.setProperty("socketTimeout", "600000");
+            try (Connection c = java.sql.DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + TestBed.sourcePort() + "/", props)) {
                 TestBed.exec(c, "INSERT INTO " + db + ".t VALUES (100000, 'written while the copy held the source')");
             } catch (SQLException e) {
                 throw new RuntimeException(e);
