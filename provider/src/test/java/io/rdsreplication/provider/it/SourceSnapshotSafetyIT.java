@@ -157,10 +157,19 @@ class SourceSnapshotSafetyIT {
         }
     }
 
-    /** A write on the source, run in the background: it waits while the source is locked. */
+    /**
+     * A write on the source, run in the background: it waits while the source is locked (its connection waits
+     * up to 10 minutes for an answer, longer than any lock the tests expect to see released).
+     */
     static CompletableFuture<Void> writer(String db) {
         return CompletableFuture.runAsync(() -> {
-            try (Connection c = TestBed.sourceRoot()) {
+            java.util.Properties props = new java.util.Properties();
+            props.setProperty("user", TestBed.get("SOURCE_ROOT_USER"));
+            props.setProperty("password", TestBed.get("SOURCE_ROOT_PASSWORD"));
+            props.setProperty("sslMode", "DISABLED");
+            props.setProperty("connectTimeout", "5000");
+            props.setProperty("socketTimeout", "600000");
+            try (Connection c = java.sql.DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + TestBed.sourcePort() + "/", props)) {
                 TestBed.exec(c, "INSERT INTO " + db + ".t VALUES (100000, 'written while the copy held the source')");
             } catch (SQLException e) {
                 throw new RuntimeException(e);
@@ -303,6 +312,36 @@ class SourceSnapshotSafetyIT {
             p2.create(SS, p2.checked(SS, Map.of(), Map.of("databases", List.of(db), "overwrite", true)), false);
         }
         assertCopied(db);
+    }
+
+    @Test
+    void aCutLinkToTheSourceReleasesTheReadOnlyLockWithinAMinute() throws Exception {
+        String db = database(true);
+        try (FreezableProxy proxy = new FreezableProxy(TestBed.sourcePort()); Connection replicaLock = TestBed.replicaRoot()) {
+            Map<String, Object> cfg = ProviderProcess.testBedConfig();
+            Map<String, Object> src = copierConnection();
+            src.put("port", (double) proxy.port());
+            cfg.put("source", src);
+            try (ProviderProcess p = ProviderProcess.start().configure(cfg)) {
+                Map<String, Object> in = p.checked(SS, Map.of(), Map.of("databases", List.of(db), "lockMode", "readOnly", "overwrite", true));
+                TestBed.exec(replicaLock, "FLUSH TABLES WITH READ LOCK");
+                CompletableFuture<Provider.CreateResponse> create = CompletableFuture.supplyAsync(() -> p.create(SS, in, false));
+                await(true, "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '" + TestBed.get("REPLICA_ADMIN_USER")
+                        + "' AND " + LOCK_WAIT, 60);
+                CompletableFuture<Void> w = writer(db);
+                await(false, "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'INSERT INTO " + db + "%' AND " + LOCK_WAIT, 60);
+                assertFalse(w.isDone(), "the source is held while the copy runs");
+
+                // the network dies: nothing arrives, nothing is closed; the plugin is alive but cannot speak
+                proxy.freeze();
+                long t0 = System.nanoTime();
+                w.get(240, TimeUnit.SECONDS); // the source dropped the silent lock connection (wait_timeout 60 s)
+                System.out.println("cut link: the source took writes again after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+                assertEquals("0", readOnly());
+                assertFalse(create.isDone(), "the plugin is still stuck: the source released the lock on its own");
+                TestBed.exec(replicaLock, "UNLOCK TABLES");
+            }
+        }
     }
 
     /** PIDs of running plugin processes started by this JVM. */
