@@ -39,6 +39,12 @@ public final class SqlErrors {
             return new ProviderException.Precondition(base + "access denied; check `" + role
                     + ".username` and `" + role + ".password` (" + msg + ")");
         }
+        if (msg.contains("Public Key Retrieval is not allowed")) {
+            // caching_sha2_password (MySQL's default) sends the password only over TLS or RSA-encrypted with the
+            // server's key, which the provider never fetches unverified
+            return new ProviderException.Precondition(base + "the account uses caching_sha2_password, which logs in over TLS "
+                    + "only: set `" + role + ".tls` to preferred, required, verifyCa or verifyIdentity (" + msg + ")");
+        }
         if ("08001".equals(e.getSQLState()) || "08S01".equals(e.getSQLState()) || e instanceof SQLTimeoutException) {
             return new ProviderException.Remote(base + "the server did not answer (" + msg
                     + "); check the host, port, firewall and `" + role + ".connectTimeoutSeconds`", e);

@@ -99,19 +99,38 @@ class ProviderProtocolIT {
                 Map.of("user", "u2", "host", "h", "password", new Secret("a"), "requireSsl", false));
         assertEquals(Provider.PropertyDiff.Kind.UPDATE_REPLACE, rep.getDetailedDiffOrThrow("user").getKind());
         assertEquals(java.util.List.of("user"), rep.getReplacesList());
+        // a moved starting position is no new starting point; a new snapshot is (delete first: one channel)
         var em = p.diff("rdsreplication:index:ExternalMaster", "x", Map.of("sourceHost", "h", "binlogFile", "f.000001", "binlogPosition", 4.0),
                 Map.of("sourceHost", "h", "binlogFile", "f.000002", "binlogPosition", 4.0));
+        assertEquals(Provider.DiffResponse.DiffChanges.DIFF_NONE, em.getChanges());
+        em = p.diff("rdsreplication:index:ExternalMaster", "x", Map.of("sourceHost", "h", "binlogFile", "f.000001", "binlogPosition", 4.0,
+                "snapshotId", "db@f.000001:4"), Map.of("sourceHost", "h", "binlogFile", "f.000002", "binlogPosition", 4.0, "snapshotId", "db@f.000002:4"));
         assertTrue(em.getDeleteBeforeReplace());
-        assertEquals(java.util.List.of("binlogFile"), em.getReplacesList());
+        assertEquals(java.util.List.of("snapshotId"), em.getReplacesList());
+        // nested paths in detailedDiff, top-level keys in diffs and replaces
+        var moved = p.diff("rdsreplication:index:ExternalMaster", "x",
+                Map.of("sourceHost", "h", "binlogFile", "f.000001", "binlogPosition", 4.0, "replica", Map.of("host", "a", "username", "u")),
+                Map.of("sourceHost", "h", "binlogFile", "f.000001", "binlogPosition", 4.0, "replica", Map.of("host", "b", "username", "u")));
+        assertEquals(java.util.List.of("replica"), moved.getReplacesList());
+        assertEquals(java.util.List.of("replica"), moved.getDiffsList());
+        assertEquals(Provider.PropertyDiff.Kind.UPDATE_REPLACE, moved.getDetailedDiffOrThrow("replica.host").getKind());
     }
 
     @Test
     void connectionFailuresAreClearAndCarryNoPassword() throws Exception {
         String secret = "Sup3r'secret\\pw";
         Map<String, Object> conn = ProviderProcess.connection(TestBed.sourcePort(), "root", secret);
+        conn.put("tls", "preferred");
         var e = assertThrows(StatusRuntimeException.class, () -> p.invoke("rdsreplication:index:getSourceStatus", Map.of("source", conn)));
         assertTrue(e.getStatus().getDescription().contains("access denied"), e.getMessage());
         assertFalse(e.getMessage().contains(secret));
+        if ("mysql".equals(TestBed.env().get("SOURCE_FLAVOR"))) {
+            // without TLS, MySQL's default caching_sha2_password cannot even send the password: say so
+            conn.put("tls", "disabled");
+            var e2 = assertThrows(StatusRuntimeException.class, () -> p.invoke("rdsreplication:index:getSourceStatus", Map.of("source", conn)));
+            assertTrue(e2.getStatus().getDescription().contains("`source.tls`"), e2.getMessage());
+            assertFalse(e2.getMessage().contains(secret));
+        }
         assertFalse(p.log().contains(secret));
     }
 
@@ -124,7 +143,7 @@ class ProviderProtocolIT {
         assertEquals("ROW", src.get("binlogFormat"));
         var ep = ProviderProcess.decode(p.invoke("rdsreplication:index:getInstanceEndpoint",
                 Map.of("dbInstanceIdentifier", TestBed.get("DB_INSTANCE_ID"))).getReturn());
-        assertEquals("mariadb", ep.get("engine"));
+        assertEquals(TestBed.env().getOrDefault("REPLICA_FLAVOR", "mariadb"), ep.get("engine"));
         assertEquals(java.util.List.of(TestBed.get("SECURITY_GROUP_ID")), ep.get("securityGroupIds"));
         var bad = p.invoke("rdsreplication:index:getInstanceEndpoint", Map.of("dbInstanceIdentifier", "1bad;"));
         assertEquals("dbInstanceIdentifier", bad.getFailures(0).getProperty());

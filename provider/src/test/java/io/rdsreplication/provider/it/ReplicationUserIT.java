@@ -540,7 +540,8 @@ class ReplicationUserIT {
             moved.put("source", onOther);
             Map<String, Object> inMoved = p.checked(T, inCreds, moved);
             var dm = p.diff(T, id, state, inMoved);
-            assertTrue(dm.getReplacesList().contains("source.port"), dm.getReplacesList().toString());
+            assertEquals(List.of("source"), dm.getReplacesList());
+            assertEquals(pulumirpc.Provider.PropertyDiff.Kind.UPDATE_REPLACE, dm.getDetailedDiffOrThrow("source.port").getKind());
             var r = p.create(T, inMoved, false);
             newState = ProviderProcess.decode(r.getProperties());
             assertEquals(List.of("REPLICATION CLIENT", "REPLICATION SLAVE"), newState.get("grants"));
