@@ -17,9 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * rdsreplication:index:SourceSnapshot — the initial copy from one consistent snapshot of the source. The copy
@@ -104,45 +102,16 @@ public final class SourceSnapshotResource implements Resource {
         } else if (!sameSet(olds.strings("databases"), news.strings("databases"))) {
             b.put("databases", olds.has("databases") ? DiffResult.Kind.UPDATE_REPLACE : DiffResult.Kind.ADD_REPLACE);
         }
-        for (String role : List.of("source", "replica")) diffConnection(b, role, olds, news);
+        for (String role : List.of("source", "replica")) b.connection(role, olds, news);
         for (String k : KNOBS) {
             if (news.isUnknown(k) || !DiffResult.equalValues(olds.raw(k), news.raw(k))) {
                 b.put(k, !olds.has(k) ? DiffResult.Kind.ADD : !news.has(k) ? DiffResult.Kind.DELETE : DiffResult.Kind.UPDATE);
             }
         }
-        return b.build();
-    }
-
-    private static void diffConnection(DiffResult.Builder b, String role, Props olds, Props news) {
-        if (news.isUnknown(role)) {
-            b.put(role, DiffResult.Kind.UPDATE_REPLACE); // the server it names may change
-            return;
-        }
-        Props o = olds.object(role);
-        Props n = news.object(role);
-        if (o == null && n == null) return;
-        if (o == null || n == null) {
-            b.put(role, o == null ? DiffResult.Kind.ADD : DiffResult.Kind.DELETE);
-            return;
-        }
-        if (n.isUnknown("host") || !Objects.equals(normHost(o.string("host")), normHost(n.string("host")))) {
-            b.put(role + ".host", DiffResult.Kind.UPDATE_REPLACE);
-        }
-        if (n.isUnknown("port") || o.integer("port", 3306) != n.integer("port", 3306)) {
-            b.put(role + ".port", DiffResult.Kind.UPDATE_REPLACE);
-        }
-        Set<String> keys = new TreeSet<>(o.asMap().keySet());
-        keys.addAll(n.asMap().keySet());
-        keys.removeAll(Set.of("host", "port"));
-        for (String k : keys) {
-            if (n.isUnknown(k) || !DiffResult.equalValues(o.raw(k), n.raw(k))) {
-                b.put(role + "." + k, !o.has(k) ? DiffResult.Kind.ADD : !n.has(k) ? DiffResult.Kind.DELETE : DiffResult.Kind.UPDATE);
-            }
-        }
-    }
-
-    private static String normHost(String h) {
-        return h == null ? null : h.trim().toLowerCase(Locale.ROOT);
+        // delete (which leaves the data) before the new copy: the engine then first replaces what depends on this
+        // copy — an ExternalMaster whose snapshotId names it, and its ReplicationStart — so replication is stopped
+        // and reset before the copy, and re-pointed at the new copy's coordinates after it
+        return b.deleteBeforeReplace(true).build();
     }
 
     static boolean sameSet(List<String> a, List<String> b) {
