@@ -582,7 +582,12 @@ class ReplicationUserIT {
         String pw = "Ed-pw'\\" + user;
         try (Connection c = TestBed.sourceRoot()) {
             if (TestBed.query(c, "SELECT 1 FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'ed25519'").isEmpty()) {
-                TestBed.exec(c, "SET SESSION sql_log_bin = 0", "INSTALL SONAME 'auth_ed25519'");
+                try {
+                    TestBed.exec(c, "SET SESSION sql_log_bin = 0", "INSTALL SONAME 'auth_ed25519'");
+                } catch (java.sql.SQLException e) {
+                    // the MariaDB 11.4 build from Maven Central ships without the plugin's library
+                    org.junit.jupiter.api.Assumptions.abort("this MariaDB server has no auth_ed25519 library: " + e.getMessage());
+                }
             }
             TestBed.exec(c, "SET GLOBAL log_output = 'TABLE'", "TRUNCATE TABLE mysql.general_log", "SET GLOBAL general_log = 1");
         }
