@@ -138,51 +138,11 @@ setup_source() {
 setup_replica() {
   local apw; apw=$(secret replica-admin)
   test_root_sql "$(secret replica-root)" | rootsql replica
-  if [ -x "$ROOT/testbed/rds/install.sh" ]; then
-    # the RDS emulation of the replica's generation: procedures, mysql.rds_history, the master user admin
-    RDS_ADMIN_PASSWORD=$apw "$ROOT/testbed/rds/install.sh" "$(engine_generation "$REPLICA_ENGINE")" -- \
-      mariadb --no-defaults -uroot --socket="$(sock replica)"
-  elif [ "$(engine_flavor "$REPLICA_ENGINE")" = mariadb ]; then
-    setup_replica_mariadb_legacy "$apw"
-  else
-    # no MySQL emulation yet: only the master user, with every privilege
-    rootsql replica <<SQL
-SET SESSION sql_log_bin = 0;
-CREATE USER IF NOT EXISTS 'admin'@'127.0.0.1' IDENTIFIED BY '$apw';
-ALTER USER 'admin'@'127.0.0.1' IDENTIFIED BY '$apw';
-GRANT ALL PRIVILEGES ON *.* TO 'admin'@'127.0.0.1' WITH GRANT OPTION;
-SQL
-  fi
+  # the RDS emulation of the replica's generation: procedures, mysql.rds_history, the master user admin
+  RDS_ADMIN_PASSWORD=$apw "$ROOT/testbed/rds/install.sh" "$(engine_generation "$REPLICA_ENGINE")" -- \
+    mariadb --no-defaults -uroot --socket="$(sock replica)"
 }
 
-setup_replica_mariadb_legacy() { # admin password; the emulation of before testbed/rds/
-  local apw=$1
-  rootsql replica <<SQL
-SET SESSION sql_log_bin = 0;
-CREATE TABLE IF NOT EXISTS mysql.rds_history (
-  action_timestamp TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
-  called_by_user VARCHAR(352), action VARCHAR(30), mysql_version VARCHAR(50) DEFAULT (VERSION()),
-  master_host VARCHAR(255), master_port INT, master_user VARCHAR(96), master_log_file VARCHAR(50),
-  master_log_pos BIGINT UNSIGNED, master_ssl TINYINT, master_delay INT, master_gtid TEXT);
-SQL
-  rootsql replica <"$ROOT/testbed/rds-emulation.sql"
-  # The RDS-like master user: data rights and EXECUTE on the procedures, no SUPER, no replication admin,
-  # no SLAVE MONITOR (as on RDS for MariaDB 10.5+, where status comes from mysql.rds_replica_status).
-  local grants="" p
-  for p in $(rootsql replica -N -e "SELECT name FROM mysql.proc WHERE db='mysql' AND name LIKE 'rds\\_%' AND name NOT LIKE 'rds\\_emul\\_%'"); do
-    grants+="GRANT EXECUTE ON PROCEDURE mysql.$p TO 'admin'@'127.0.0.1';"
-  done
-  rootsql replica <<SQL
-SET SESSION sql_log_bin = 0;
-CREATE USER IF NOT EXISTS 'admin'@'127.0.0.1' IDENTIFIED BY '$apw';
-ALTER USER 'admin'@'127.0.0.1' IDENTIFIED BY '$apw';
-GRANT ALL PRIVILEGES ON *.* TO 'admin'@'127.0.0.1' WITH GRANT OPTION;
-REVOKE SUPER, REPLICATION SLAVE ADMIN, BINLOG ADMIN, SLAVE MONITOR, READ_ONLY ADMIN, CONNECTION ADMIN,
-  FEDERATED ADMIN, REPLICATION MASTER ADMIN ON *.* FROM 'admin'@'127.0.0.1';
-GRANT SELECT ON mysql.rds_history TO 'admin'@'127.0.0.1';
-$grants
-SQL
-}
 
 start_moto() {
   local venv=$TB/venv d=$TB/moto
