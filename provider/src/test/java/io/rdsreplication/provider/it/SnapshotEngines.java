@@ -36,23 +36,31 @@ final class SnapshotEngines {
         return TestBed.query(c, "SELECT VERSION() AS v").get(0).get("v");
     }
 
-    /** SHOW BINARY LOG STATUS on MySQL 8.2+, else SHOW MASTER STATUS. */
-    static Map<String, String> binlogStatus(Connection c) throws SQLException {
+    /**
+     * MySQL 8.2 or later: the binary-log statements are SHOW BINARY LOG STATUS and RESET BINARY LOGS AND GTIDS
+     * (SHOW MASTER STATUS and RESET MASTER are syntax errors from 8.4).
+     */
+    static boolean binaryLogSyntax(Connection c) throws SQLException {
         String v = version(c);
-        boolean mysql = !v.contains("MariaDB");
+        if (v.contains("MariaDB")) return false;
         String[] p = v.split("[.-]");
         int major = Integer.parseInt(p[0]);
         int minor = Integer.parseInt(p[1]);
-        boolean newer = mysql && (major > 8 || major == 8 && minor >= 2);
-        return TestBed.query(c, newer ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS").get(0);
+        return major > 8 || major == 8 && minor >= 2;
+    }
+
+    /** SHOW BINARY LOG STATUS on MySQL 8.2+, else SHOW MASTER STATUS. */
+    static Map<String, String> binlogStatus(Connection c) throws SQLException {
+        return TestBed.query(c, binaryLogSyntax(c) ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS").get(0);
     }
 
     /** No replication configured on the replica, on either flavour. */
     static void resetReplica() throws SQLException {
         try (Connection c = TestBed.replicaRoot()) {
             if (isMysql(c)) {
-                // RESET MASTER empties the replica's gtid_executed, so a snapshot's set can be added to gtid_purged again
-                TestBed.exec(c, "STOP REPLICA", "RESET REPLICA ALL", "RESET MASTER");
+                // RESET MASTER (RESET BINARY LOGS AND GTIDS from 8.2) empties the replica's gtid_executed, so a
+                // snapshot's set can be added to gtid_purged again
+                TestBed.exec(c, "STOP REPLICA", "RESET REPLICA ALL", binaryLogSyntax(c) ? "RESET BINARY LOGS AND GTIDS" : "RESET MASTER");
             } else {
                 TestBed.exec(c, "STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL gtid_slave_pos = ''");
             }

@@ -73,6 +73,11 @@ class TlsIT {
     void requiredRefusesAServerWithoutTls() throws Exception {
         try (var r = TestBed.replicaRoot()) {
             String ssl = TestBed.query(r, "SHOW GLOBAL VARIABLES LIKE 'have_ssl'").stream().map(m -> m.get("Value")).findFirst().orElse("");
+            if (ssl.isEmpty() && TestBed.replicaIsMysql()) {
+                // MySQL 8.4 and 9.x removed have_ssl: the main channel's TLS state is in performance_schema
+                ssl = TestBed.query(r, "SELECT VALUE FROM performance_schema.tls_channel_status WHERE CHANNEL = 'mysql_main' "
+                        + "AND PROPERTY = 'Enabled'").stream().map(m -> m.get("VALUE")).findFirst().orElse("");
+            }
             org.junit.jupiter.api.Assumptions.assumeFalse("YES".equalsIgnoreCase(ssl),
                     "needs an instance without TLS; MySQL always has a certificate (the refusal is proved on MariaDB pairs)");
         }
