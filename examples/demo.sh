@@ -29,7 +29,8 @@ pulumi stack --show-ids 2>/dev/null | sed -n '/Current stack resources/,/^$/p'
 pulumi stack output
 
 say "Replica status on the RDS instance"
-rep -e "SHOW SLAVE STATUS\G" | grep -E ' (Master_Host|Master_Port|Master_User|Slave_IO_Running|Slave_SQL_Running|Seconds_Behind_Master|Relay_Master_Log_File|Exec_Master_Log_Pos|Last_IO_Error|Last_SQL_Error):'
+# SHOW REPLICA STATUS: MariaDB 10.5+ and MySQL 8.0.22+ (the only form on MySQL 8.4 and 9.x); either naming generation
+rep -e "SHOW REPLICA STATUS\G" | grep -E ' ((Master|Source)_(Host|Port|User)|(Slave|Replica)_(IO|SQL)_Running|Seconds_Behind_(Master|Source)|Relay_(Master|Source)_Log_File|Exec_(Master|Source)_Log_Pos|Last_IO_Error|Last_SQL_Error):'
 
 say "A row written on the source, read back on the replica"
 stamp="demo row $(date -u +%H:%M:%S.%N)"
@@ -54,7 +55,7 @@ fi
 say "pulumi destroy"
 pulumi destroy --yes --suppress-progress 2>&1 | grep -E 'Resources:|deleted|Duration' || true
 user=$(pulumi config get replicationUser)
-echo "replication configured on the replica: $(rep -N -e "SHOW SLAVE STATUS" | wc -l) row(s)"
+echo "replication configured on the replica: $(rep -N -e "SHOW REPLICA STATUS" | wc -l) row(s)"
 echo "account '$user' on the source: $(src -N -e "SELECT COUNT(*) FROM mysql.user WHERE User = '$user'")"
 echo "rules in $SECURITY_GROUP_ID from $SOURCE_HOST/32: $("$ROOT/.testbed/venv/bin/python" - <<PY
 import boto3
