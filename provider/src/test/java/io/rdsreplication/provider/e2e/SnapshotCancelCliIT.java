@@ -27,18 +27,6 @@ class SnapshotCancelCliIT {
     static final String COPIER = "ss_cli_copier";
     static final String WAITING = "STATE LIKE 'Waiting for%lock%'";
 
-    static List<Map<String, String>> await(boolean onReplica, String sql, int seconds) throws Exception {
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        while (System.nanoTime() < end) {
-            try (Connection c = onReplica ? TestBed.replicaRoot() : TestBed.sourceRoot()) {
-                var rows = TestBed.query(c, sql);
-                if (!rows.isEmpty()) return rows;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not seen within " + seconds + " s: " + sql);
-    }
-
     static int sessions() throws SQLException {
         try (Connection c = TestBed.sourceRoot()) {
             return TestBed.query(c, "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '" + COPIER + "'").size();
@@ -71,7 +59,7 @@ class SnapshotCancelCliIT {
             TestBed.exec(replicaLock, "FLUSH TABLES WITH READ LOCK");
             Path log = Files.createTempFile("snapshot-cancel", ".log");
             Process up = cli.spawn(log, "up", "--yes", "--skip-preview");
-            await(true, "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '" + TestBed.get("REPLICA_ADMIN_USER") + "' AND " + WAITING, 120);
+            TestBed.awaitRows(true, "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '" + TestBed.get("REPLICA_ADMIN_USER") + "' AND " + WAITING, 120);
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
                 try (Connection c = TestBed.sourceRoot()) {
                     TestBed.exec(c, "INSERT INTO " + db + ".t VALUES (3)");
@@ -79,7 +67,7 @@ class SnapshotCancelCliIT {
                     throw new RuntimeException(e);
                 }
             });
-            await(false, "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'INSERT INTO " + db + "%' AND " + WAITING, 60);
+            TestBed.awaitRows(false, "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'INSERT INTO " + db + "%' AND " + WAITING, 60);
             assertFalse(writer.isDone(), "the source is held by the readOnly copy");
 
             assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(up.pid())).start().waitFor(), "Ctrl-C sent");

@@ -93,7 +93,7 @@ class SnapshotRepointIT {
                       externalMasterId: ${externalMaster.id}
                       timeoutSeconds: 120
                 """.formatted(user, String.join(", ", databases), TestBed.sourcePort(),
-                "mysql".equals(TestBed.env().get("SOURCE_FLAVOR")));
+                TestBed.sourceIsMysql());
         Files.writeString(cli.prog.resolve("Pulumi.yaml"), program);
     }
 

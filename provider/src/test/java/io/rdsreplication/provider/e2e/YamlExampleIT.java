@@ -222,7 +222,7 @@ class YamlExampleIT {
                     options:
                       import: "%s"
                 """.formatted(user, user, TestBed.get("SECURITY_GROUP_ID"), TestBed.replicaPort(), rule, TestBed.sourcePort(), user,
-                "mysql".equals(TestBed.env().get("SOURCE_FLAVOR")), replica, replica);
+                TestBed.sourceIsMysql(), replica, replica);
         Files.writeString(imp.prog.resolve("Pulumi.yaml"), program);
         var up = imp.pulumi("up", "--yes", "--skip-preview").ok();
         assertTrue(up.out().contains("4 imported"), up.out());

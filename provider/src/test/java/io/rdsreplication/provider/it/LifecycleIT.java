@@ -173,7 +173,7 @@ class LifecycleIT {
     void externalMasterAndReplicationStart() throws Exception {
         String user = TestBed.unique("lcr");
         String pw = "lc-repl-pw";
-        boolean mysqlSource = "mysql".equals(TestBed.env().get("SOURCE_FLAVOR"));
+        boolean mysqlSource = TestBed.sourceIsMysql();
         try (Connection c = TestBed.sourceRoot()) {
             TestBed.exec(c, "CREATE USER '" + user + "'@'127.0.0.1' IDENTIFIED BY '" + pw + "'",
                     "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '" + user + "'@'127.0.0.1'");

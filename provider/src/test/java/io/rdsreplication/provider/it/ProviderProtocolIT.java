@@ -124,7 +124,7 @@ class ProviderProtocolIT {
         var e = assertThrows(StatusRuntimeException.class, () -> p.invoke("rdsreplication:index:getSourceStatus", Map.of("source", conn)));
         assertTrue(e.getStatus().getDescription().contains("access denied"), e.getMessage());
         assertFalse(e.getMessage().contains(secret));
-        if ("mysql".equals(TestBed.env().get("SOURCE_FLAVOR"))) {
+        if (TestBed.sourceIsMysql()) {
             // without TLS, MySQL's default caching_sha2_password cannot even send the password: say so
             conn.put("tls", "disabled");
             var e2 = assertThrows(StatusRuntimeException.class, () -> p.invoke("rdsreplication:index:getSourceStatus", Map.of("source", conn)));
@@ -143,7 +143,7 @@ class ProviderProtocolIT {
         assertEquals("ROW", src.get("binlogFormat"));
         var ep = ProviderProcess.decode(p.invoke("rdsreplication:index:getInstanceEndpoint",
                 Map.of("dbInstanceIdentifier", TestBed.get("DB_INSTANCE_ID"))).getReturn());
-        assertEquals(TestBed.env().getOrDefault("REPLICA_FLAVOR", "mariadb"), ep.get("engine"));
+        assertEquals((TestBed.replicaIsMysql() ? "mysql" : "mariadb"), ep.get("engine"));
         assertEquals(java.util.List.of(TestBed.get("SECURITY_GROUP_ID")), ep.get("securityGroupIds"));
         var bad = p.invoke("rdsreplication:index:getInstanceEndpoint", Map.of("dbInstanceIdentifier", "1bad;"));
         assertEquals("dbInstanceIdentifier", bad.getFailures(0).getProperty());

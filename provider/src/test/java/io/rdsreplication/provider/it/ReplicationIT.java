@@ -40,18 +40,10 @@ class ReplicationIT {
     static ProviderProcess p;
     static String db;
 
-    static boolean sourceMysql() {
-        return "mysql".equals(TestBed.env().getOrDefault("SOURCE_FLAVOR", "mariadb"));
-    }
-
-    static boolean replicaMysql() {
-        return "mysql".equals(TestBed.env().getOrDefault("REPLICA_FLAVOR", "mariadb"));
-    }
-
     /** MySQL 8.4 and later: the `*_source*` procedure names. */
     static boolean sourceNames() {
         String v = TestBed.env().getOrDefault("REPLICA_VERSION", "");
-        return replicaMysql() && (v.startsWith("8.4") || v.matches("^(9|[1-9][0-9])\\..*"));
+        return TestBed.replicaIsMysql() && (v.startsWith("8.4") || v.matches("^(9|[1-9][0-9])\\..*"));
     }
 
     static String proc(String masterName) {
@@ -105,7 +97,7 @@ class ReplicationIT {
                 "replicationUser", USER, "replicationPassword", new Secret(PW), "binlogFile", pos[0],
                 "binlogPosition", Double.parseDouble(pos[1])));
         // MySQL's default caching_sha2_password needs an encrypted link (the 2061 diagnosis otherwise)
-        if (sourceMysql()) m.put("sslEncryption", true);
+        if (TestBed.sourceIsMysql()) m.put("sslEncryption", true);
         for (int i = 0; i < kv.length; i += 2) {
             if (kv[i + 1] == null) m.remove((String) kv[i]);
             else m.put((String) kv[i], kv[i + 1]);
@@ -192,7 +184,7 @@ class ReplicationIT {
     void binlogPositionLifecycleWithDriftRepairAndPasswordRotationUnderLoad() throws Exception {
         Created em = create(p, EM, emInputs("dbInstanceIdentifier", TestBed.get("DB_INSTANCE_ID")));
         assertEquals(proc("rds_set_external_master"), em.state().get("procedure"));
-        assertEquals(replicaMysql() ? "mysql" : "mariadb", em.state().get("engineFlavor"));
+        assertEquals(TestBed.replicaIsMysql() ? "mysql" : "mariadb", em.state().get("engineFlavor"));
         assertTrue(em.id().startsWith("127.0.0.1:" + TestBed.replicaPort() + "/"), em.id());
         assertEquals("127.0.0.1", st("Master_Host"));
 
@@ -340,7 +332,7 @@ class ReplicationIT {
 
     @Test
     void mariadbGtidPositionWithDelay() throws Exception {
-        assumeTrue(!sourceMysql() && !replicaMysql(), "MariaDB GTID positions need a MariaDB source and instance");
+        assumeTrue(!TestBed.sourceIsMysql() && !TestBed.replicaIsMysql(), "MariaDB GTID positions need a MariaDB source and instance");
         String gtid;
         try (Connection c = TestBed.sourceRoot()) {
             gtid = TestBed.query(c, "SELECT @@gtid_binlog_pos AS g").get(0).get("g");
@@ -367,8 +359,8 @@ class ReplicationIT {
         Created em = runningReplication();
         int before = history();
         var e = assertThrows(StatusRuntimeException.class, () -> update(EM, em, "binlogFile", null, "binlogPosition", null,
-                replicaMysql() ? "gtid" : "autoPosition", replicaMysql() ? "0-1-5" : true));
-        assertTrue(e.getStatus().getDescription().contains(replicaMysql() ? "gtid" : "autoPosition"), e.getMessage());
+                TestBed.replicaIsMysql() ? "gtid" : "autoPosition", TestBed.replicaIsMysql() ? "0-1-5" : true));
+        assertTrue(e.getStatus().getDescription().contains(TestBed.replicaIsMysql() ? "gtid" : "autoPosition"), e.getMessage());
         assertEquals(before, history(), "no procedure was called");
         assertEquals("Yes", st("Slave_IO_Running"));
         assertEquals("Yes", st("Slave_SQL_Running"));
@@ -405,7 +397,7 @@ class ReplicationIT {
 
     @Test
     void startUntilIsRefusedOnAMultiThreadedReplicaThenRunsWithOneWorker() throws Exception {
-        assumeTrue(replicaMysql(), "replication until a position is RDS for MySQL only");
+        assumeTrue(TestBed.replicaIsMysql(), "replication until a position is RDS for MySQL only");
         Created em = create(p, EM, emInputs());
         table("u");
         sourceExec("INSERT INTO " + db + ".u VALUES (1, 'a')");
@@ -448,7 +440,7 @@ class ReplicationIT {
      */
     @Test
     void autoPositionAfterACopyRecordsTheCopysGtidsAsPurged() throws Exception {
-        assumeTrue(sourceMysql() && replicaMysql(), "MySQL GTID auto-positioning");
+        assumeTrue(TestBed.sourceIsMysql() && TestBed.replicaIsMysql(), "MySQL GTID auto-positioning");
         table("a");
         sourceExec("INSERT INTO " + db + ".a VALUES (1, 'copied'), (2, 'copied')");
         String set;
@@ -475,7 +467,7 @@ class ReplicationIT {
 
     @Test
     void aLongReplicationPasswordIsRefusedForMysqlBeforeAnyCall() throws Exception {
-        assumeTrue(replicaMysql(), "MySQL refuses replication passwords over 32 characters (error 3056)");
+        assumeTrue(TestBed.replicaIsMysql(), "MySQL refuses replication passwords over 32 characters (error 3056)");
         int before = history();
         var e = assertThrows(StatusRuntimeException.class, () -> create(p, EM, emInputs("replicationPassword", new Secret("x".repeat(33)))));
         assertTrue(e.getStatus().getDescription().contains("replicationPassword") && e.getStatus().getDescription().contains("32"), e.getMessage());
@@ -547,7 +539,7 @@ class ReplicationIT {
                 "GRANT REPLICATION SLAVE ON *.* TO '" + USER + "'@'127.0.0.1'");
         try {
             String msg = startFailure(emInputs("sourcePort", (double) TestBed.replicaPort(), "replicationPassword", new Secret("self"),
-                    "sslEncryption", replicaMysql()));
+                    "sslEncryption", TestBed.replicaIsMysql()));
             assertTrue(msg.contains("same server_id"), msg);
         } finally {
             replicaExec("DROP USER IF EXISTS '" + USER + "'@'127.0.0.1'");

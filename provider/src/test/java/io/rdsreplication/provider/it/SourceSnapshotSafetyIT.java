@@ -127,19 +127,6 @@ class SourceSnapshotSafetyIT {
         }
     }
 
-    /** Waits (bounded) until {@code sql} as replica or source root returns at least one row. */
-    static List<Map<String, String>> await(boolean onReplica, String sql, int seconds) throws Exception {
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        while (System.nanoTime() < end) {
-            try (Connection c = onReplica ? TestBed.replicaRoot() : TestBed.sourceRoot()) {
-                var rows = TestBed.query(c, sql);
-                if (!rows.isEmpty()) return rows;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not seen within " + seconds + " s: " + sql);
-    }
-
     static void awaitNoSessions(String user, int seconds) throws Exception {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         List<Map<String, String>> left = List.of();
@@ -252,10 +239,10 @@ class SourceSnapshotSafetyIT {
             TestBed.exec(replicaLock, "FLUSH TABLES WITH READ LOCK");
             CompletableFuture<Provider.CreateResponse> create = CompletableFuture.supplyAsync(() -> p.create(SS, in, false));
             // the copy holds the source (a write waits) and is stuck on the replica (its DROP DATABASE waits)
-            await(true, "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '" + TestBed.get("REPLICA_ADMIN_USER")
+            TestBed.awaitRows(true, "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '" + TestBed.get("REPLICA_ADMIN_USER")
                     + "' AND " + LOCK_WAIT, 60);
             CompletableFuture<Void> w = writer(db);
-            await(false, "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'INSERT INTO " + db + "%' AND " + LOCK_WAIT, 60);
+            TestBed.awaitRows(false, "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'INSERT INTO " + db + "%' AND " + LOCK_WAIT, 60);
             assertFalse(w.isDone(), "the source is held while the copy runs");
 
             p.stub.cancel(Empty.getDefaultInstance());
@@ -291,10 +278,10 @@ class SourceSnapshotSafetyIT {
             Map<String, Object> in = p.checked(SS, Map.of(), Map.of("databases", List.of(db), "lockMode", "readOnly", "overwrite", true));
             TestBed.exec(replicaLock, "FLUSH TABLES WITH READ LOCK");
             CompletableFuture<Provider.CreateResponse> create = CompletableFuture.supplyAsync(() -> p.create(SS, in, false));
-            await(true, "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '" + TestBed.get("REPLICA_ADMIN_USER")
+            TestBed.awaitRows(true, "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '" + TestBed.get("REPLICA_ADMIN_USER")
                     + "' AND " + LOCK_WAIT, 60);
             CompletableFuture<Void> w = writer(db);
-            await(false, "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'INSERT INTO " + db + "%' AND " + LOCK_WAIT, 60);
+            TestBed.awaitRows(false, "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'INSERT INTO " + db + "%' AND " + LOCK_WAIT, 60);
             assertFalse(w.isDone(), "the source is held while the copy runs");
 
             assertTrue(plugin.destroyForcibly(), "SIGKILL sent");
@@ -329,10 +316,10 @@ class SourceSnapshotSafetyIT {
                 Map<String, Object> in = p.checked(SS, Map.of(), Map.of("databases", List.of(db), "lockMode", "readOnly", "overwrite", true));
                 TestBed.exec(replicaLock, "FLUSH TABLES WITH READ LOCK");
                 CompletableFuture<Provider.CreateResponse> create = CompletableFuture.supplyAsync(() -> p.create(SS, in, false));
-                await(true, "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '" + TestBed.get("REPLICA_ADMIN_USER")
+                TestBed.awaitRows(true, "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '" + TestBed.get("REPLICA_ADMIN_USER")
                         + "' AND " + LOCK_WAIT, 60);
                 CompletableFuture<Void> w = writer(db);
-                await(false, "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'INSERT INTO " + db + "%' AND " + LOCK_WAIT, 60);
+                TestBed.awaitRows(false, "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'INSERT INTO " + db + "%' AND " + LOCK_WAIT, 60);
                 assertFalse(w.isDone(), "the source is held while the copy runs");
 
                 // the network dies: nothing arrives, nothing is closed; the plugin is alive but cannot speak

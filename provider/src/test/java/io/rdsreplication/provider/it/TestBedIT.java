@@ -42,7 +42,7 @@ class TestBedIT {
         try {
             String[] pos = TestBed.sourcePosition();
             // MySQL's default caching_sha2_password: the replica logs in over an encrypted link only
-            int ssl = "mysql".equals(TestBed.env().get("SOURCE_FLAVOR")) ? 1 : 0;
+            int ssl = TestBed.sourceIsMysql() ? 1 : 0;
             try (Connection adm = TestBed.replicaAdmin()) {
                 TestBed.exec(adm, "CALL mysql.rds_set_external_master('127.0.0.1', " + TestBed.sourcePort() + ", '" + user
                         + "', 'pw-" + user + "', '" + pos[0] + "', " + pos[1] + ", " + ssl + ")", "CALL mysql.rds_start_replication()");
@@ -92,7 +92,7 @@ class TestBedIT {
              Ec2Client ec2 = Ec2Client.builder().region(Region.of(TestBed.get("AWS_REGION"))).credentialsProvider(creds)
                      .endpointOverride(endpoint).httpClient(UrlConnectionHttpClient.create()).build()) {
             var inst = rds.describeDBInstances(b -> b.dbInstanceIdentifier(TestBed.get("DB_INSTANCE_ID"))).dbInstances().get(0);
-            assertEquals(TestBed.env().getOrDefault("REPLICA_FLAVOR", "mariadb"), inst.engine(), "the instance's engine follows the replica's");
+            assertEquals((TestBed.replicaIsMysql() ? "mysql" : "mariadb"), inst.engine(), "the instance's engine follows the replica's");
             assertEquals(TestBed.get("SECURITY_GROUP_ID"), inst.vpcSecurityGroups().get(0).vpcSecurityGroupId());
             assertTrue(inst.backupRetentionPeriod() > 0);
             var resp = ec2.authorizeSecurityGroupIngress(b -> b.groupId(TestBed.get("SECURITY_GROUP_ID")).ipPermissions(

@@ -96,8 +96,8 @@ public final class ProviderProcess implements AutoCloseable {
         Map<String, Object> source = connection(TestBed.sourcePort(), TestBed.get("SOURCE_ROOT_USER"), TestBed.get("SOURCE_ROOT_PASSWORD"));
         Map<String, Object> replica = connection(TestBed.replicaPort(), TestBed.get("REPLICA_ADMIN_USER"), TestBed.get("REPLICA_ADMIN_PASSWORD"));
         // MySQL's caching_sha2_password accounts log in over TLS (MySQL servers always have a certificate)
-        if ("mysql".equals(TestBed.env().get("SOURCE_FLAVOR"))) source.put("tls", "preferred");
-        if ("mysql".equals(TestBed.env().get("REPLICA_FLAVOR"))) replica.put("tls", "preferred");
+        if (TestBed.sourceIsMysql()) source.put("tls", "preferred");
+        if (TestBed.replicaIsMysql()) replica.put("tls", "preferred");
         cfg.put("source", source);
         cfg.put("replica", replica);
         return cfg;

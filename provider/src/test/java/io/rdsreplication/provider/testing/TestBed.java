@@ -203,6 +203,19 @@ public final class TestBed {
         }
     }
 
+    /** Waits (bounded) until {@code sql} as replica or source root returns at least one row; returns the rows. */
+    public static List<Map<String, String>> awaitRows(boolean onReplica, String sql, int seconds) throws Exception {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            try (Connection c = onReplica ? replicaRoot() : sourceRoot()) {
+                var rows = query(c, sql);
+                if (!rows.isEmpty()) return rows;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not seen within " + seconds + " s: " + sql);
+    }
+
     /** Waits up to {@code seconds} for {@code sql} on the replica (as root) to return {@code expected}. */
     public static String waitForReplica(String sql, String expected, int seconds) throws Exception {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
