@@ -12,7 +12,7 @@ export PATH := $(ROOT)/.bin:$(PATH)
 PAIRS ?= mariadb1011:mariadb1011 mariadb114:mariadb114 mysql80:mysql80
 MATRIX_PAIRS ?= mysql9:mysql9 mariadb118:mariadb118 mysql80:mysql9 mariadb1011:mariadb114
 
-.PHONY: help provider install pulumi sdk dist testbed-up testbed-prepare testbed-down demo test test-unit test-matrix bench clean java-check
+.PHONY: help provider install pulumi schema sdk dist testbed-up testbed-prepare testbed-down demo test test-unit test-matrix bench clean java-check
 
 help:
 	@echo "make demo          run the example against the local test bed (main job)"
@@ -20,6 +20,7 @@ help:
 	@echo "make test-matrix   integration and end-to-end tests on the extended pairs (MATRIX_PAIRS)"
 	@echo "make provider      build the plugin jar;  make install: into .bin/provider"
 	@echo "make testbed-up    start source + RDS-like replica (ENGINES=src:replica), moto, pulumi;  make testbed-down"
+	@echo "make schema        regenerate schema.json from the provider's declarations"
 	@echo "make sdk           regenerate sdk/java from schema.json;  make dist: plugin tarball;  make bench"
 
 java-check:
@@ -39,6 +40,10 @@ install: provider
 
 pulumi:
 	testbed/build-pulumi.sh
+
+# schema.json is generated from the provider's Java declarations (a test keeps the committed file equal to them)
+schema: java-check
+	$(MVN) test -pl provider -Dtest=SchemaTest -Dschema.update=true -Dsurefire.failIfNoSpecifiedTests=false
 
 sdk: pulumi
 	scripts/gen-sdk.sh

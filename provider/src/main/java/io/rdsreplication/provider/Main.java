@@ -43,7 +43,7 @@ public final class Main {
         configureLogging(verbosity);
         String version = version();
         byte[] schema = resource("schema.json");
-        Registry registry = new Registry(schema, Catalog.resources(), Catalog.functions());
+        Registry registry = new Registry(Catalog.resources(), Catalog.functions());
         EngineLog engineLog = new EngineLog(engine);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .maxInboundMessageSize(64 * 1024 * 1024)

@@ -2,8 +2,6 @@ package io.rdsreplication.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.rdsreplication.provider.core.Function;
-import io.rdsreplication.provider.core.Resource;
 import io.rdsreplication.provider.resources.Catalog;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +20,19 @@ class SchemaTest {
         return p;
     }
 
+    /**
+     * schema.json is generated from the Java declarations: the committed file must be exactly what they give.
+     * {@code make schema} (or this test with -Dschema.update=true) writes it.
+     */
+    @Test
+    void committedSchemaIsTheGeneratedOne() throws Exception {
+        Path committed = root().resolve("schema.json");
+        String generated = SchemaGen.generate(root().resolve("provider/src/main/schema/header.json"));
+        if (Boolean.getBoolean("schema.update")) Files.writeString(committed, generated);
+        assertEquals(generated, Files.readString(committed),
+                "schema.json differs from what the declarations generate: run `make schema` (then `make sdk`) and commit both");
+    }
+
     @Test
     void jarCarriesTheRepositorySchemaByteForByte() throws Exception {
         assertArrayEquals(Files.readAllBytes(root().resolve("schema.json")), Main.resource("schema.json"));
@@ -31,7 +42,7 @@ class SchemaTest {
     void everyServedTokenIsInTheSchemaWithDescriptions() throws Exception {
         JsonNode s = new ObjectMapper().readTree(root().resolve("schema.json").toFile());
         assertEquals("rdsreplication", s.path("name").asText());
-        for (Resource r : Catalog.resources()) {
+        for (var r : Catalog.resources()) {
             JsonNode n = s.path("resources").path(r.token());
             assertTrue(n.isObject(), r.token());
             assertTrue(n.path("description").asText().length() > 40, r.token());
@@ -40,7 +51,7 @@ class SchemaTest {
                 assertTrue(n.path("inputProperties").path(k).path("description").asText().length() > 5, r.token() + "." + k);
             }
         }
-        for (Function f : Catalog.functions()) assertTrue(s.path("functions").path(f.token()).isObject(), f.token());
+        for (var f : Catalog.functions()) assertTrue(s.path("functions").path(f.token()).isObject(), f.token());
         assertEquals("1.36.1", s.path("language").path("java").path("dependencies").path("com.pulumi:pulumi").asText());
         assertEquals("none", s.path("language").path("java").path("buildFiles").asText());
     }

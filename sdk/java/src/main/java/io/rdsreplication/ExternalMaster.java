@@ -238,14 +238,14 @@ public class ExternalMaster extends com.pulumi.resources.CustomResource {
      * 
      */
     @Export(name="sslEncryption", refs={Boolean.class}, tree="[0]")
-    private Output</* @Nullable */ Boolean> sslEncryption;
+    private Output<Boolean> sslEncryption;
 
     /**
      * @return Encrypt the replication link (`ssl_encryption=1`: encrypted, certificate not verified). Required for MySQL 8 sources whose account uses `caching_sha2_password`. Changed in place.
      * 
      */
-    public Output<Optional<Boolean>> sslEncryption() {
-        return Codegen.optional(this.sslEncryption);
+    public Output<Boolean> sslEncryption() {
+        return this.sslEncryption;
     }
 
     /**
@@ -289,13 +289,6 @@ public class ExternalMaster extends com.pulumi.resources.CustomResource {
             .version(Utilities.getVersion())
             .additionalSecretOutputs(List.of(
                 "replicationPassword"
-            ))
-            .replaceOnChanges(List.of(
-                "autoPosition",
-                "binlogFile",
-                "binlogPosition",
-                "gtid",
-                "snapshotId"
             ))
             .build();
         return com.pulumi.resources.CustomResourceOptions.merge(defaultOptions, options, id);

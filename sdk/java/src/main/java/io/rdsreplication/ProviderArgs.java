@@ -18,14 +18,14 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
     public static final ProviderArgs Empty = new ProviderArgs();
 
     /**
-     * Endpoint override for the EC2 and RDS APIs.
+     * Endpoint override for the EC2 and RDS APIs (for example a local moto server). `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_EC2` and `AWS_ENDPOINT_URL_RDS` are honoured too.
      * 
      */
     @Import(name="awsEndpointUrl")
     private @Nullable Output<String> awsEndpointUrl;
 
     /**
-     * @return Endpoint override for the EC2 and RDS APIs.
+     * @return Endpoint override for the EC2 and RDS APIs (for example a local moto server). `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_EC2` and `AWS_ENDPOINT_URL_RDS` are honoured too.
      * 
      */
     public Optional<Output<String>> awsEndpointUrl() {
@@ -48,14 +48,14 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Named AWS profile.
+     * Named AWS profile from the shared credentials and config files.
      * 
      */
     @Import(name="profile")
     private @Nullable Output<String> profile;
 
     /**
-     * @return Named AWS profile.
+     * @return Named AWS profile from the shared credentials and config files.
      * 
      */
     public Optional<Output<String>> profile() {
@@ -63,14 +63,14 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * AWS region for the EC2 and RDS API calls.
+     * AWS region for the EC2 and RDS API calls. Defaults to the AWS SDK&#39;s usual chain (`AWS_REGION`, profile).
      * 
      */
     @Import(name="region")
     private @Nullable Output<String> region;
 
     /**
-     * @return AWS region for the EC2 and RDS API calls.
+     * @return AWS region for the EC2 and RDS API calls. Defaults to the AWS SDK&#39;s usual chain (`AWS_REGION`, profile).
      * 
      */
     public Optional<Output<String>> region() {
@@ -78,14 +78,14 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Default connection to the RDS instance as its master user.
+     * Default connection to the Amazon RDS instance as its master user, used by resources that do not set their own and by `pulumi import`.
      * 
      */
     @Import(name="replica", json=true)
     private @Nullable Output<ConnectionArgs> replica;
 
     /**
-     * @return Default connection to the RDS instance as its master user.
+     * @return Default connection to the Amazon RDS instance as its master user, used by resources that do not set their own and by `pulumi import`.
      * 
      */
     public Optional<Output<ConnectionArgs>> replica() {
@@ -93,14 +93,14 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Default connection to the external source server.
+     * Default connection to the external source server (MySQL or MariaDB), used by resources that do not set their own and by `pulumi import`.
      * 
      */
     @Import(name="source", json=true)
     private @Nullable Output<ConnectionArgs> source;
 
     /**
-     * @return Default connection to the external source server.
+     * @return Default connection to the external source server (MySQL or MariaDB), used by resources that do not set their own and by `pulumi import`.
      * 
      */
     public Optional<Output<ConnectionArgs>> source() {
@@ -137,7 +137,7 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param awsEndpointUrl Endpoint override for the EC2 and RDS APIs.
+         * @param awsEndpointUrl Endpoint override for the EC2 and RDS APIs (for example a local moto server). `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_EC2` and `AWS_ENDPOINT_URL_RDS` are honoured too.
          * 
          * @return builder
          * 
@@ -148,7 +148,7 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param awsEndpointUrl Endpoint override for the EC2 and RDS APIs.
+         * @param awsEndpointUrl Endpoint override for the EC2 and RDS APIs (for example a local moto server). `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_EC2` and `AWS_ENDPOINT_URL_RDS` are honoured too.
          * 
          * @return builder
          * 
@@ -179,7 +179,7 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param profile Named AWS profile.
+         * @param profile Named AWS profile from the shared credentials and config files.
          * 
          * @return builder
          * 
@@ -190,7 +190,7 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param profile Named AWS profile.
+         * @param profile Named AWS profile from the shared credentials and config files.
          * 
          * @return builder
          * 
@@ -200,7 +200,7 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param region AWS region for the EC2 and RDS API calls.
+         * @param region AWS region for the EC2 and RDS API calls. Defaults to the AWS SDK&#39;s usual chain (`AWS_REGION`, profile).
          * 
          * @return builder
          * 
@@ -211,7 +211,7 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param region AWS region for the EC2 and RDS API calls.
+         * @param region AWS region for the EC2 and RDS API calls. Defaults to the AWS SDK&#39;s usual chain (`AWS_REGION`, profile).
          * 
          * @return builder
          * 
@@ -221,7 +221,7 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param replica Default connection to the RDS instance as its master user.
+         * @param replica Default connection to the Amazon RDS instance as its master user, used by resources that do not set their own and by `pulumi import`.
          * 
          * @return builder
          * 
@@ -232,7 +232,7 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param replica Default connection to the RDS instance as its master user.
+         * @param replica Default connection to the Amazon RDS instance as its master user, used by resources that do not set their own and by `pulumi import`.
          * 
          * @return builder
          * 
@@ -242,7 +242,7 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param source Default connection to the external source server.
+         * @param source Default connection to the external source server (MySQL or MariaDB), used by resources that do not set their own and by `pulumi import`.
          * 
          * @return builder
          * 
@@ -253,7 +253,7 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param source Default connection to the external source server.
+         * @param source Default connection to the external source server (MySQL or MariaDB), used by resources that do not set their own and by `pulumi import`.
          * 
          * @return builder
          * 

@@ -108,28 +108,28 @@ public class ReplicationStart extends com.pulumi.resources.CustomResource {
         return this.lastSqlError;
     }
     /**
-     * Also wait until the replica is at most this many seconds behind the source, reporting progress.
+     * Also wait until the replica is at most this many seconds behind the source, reporting progress. Shapes the waits only.
      * 
      */
     @Export(name="maxLagSeconds", refs={Integer.class}, tree="[0]")
     private Output</* @Nullable */ Integer> maxLagSeconds;
 
     /**
-     * @return Also wait until the replica is at most this many seconds behind the source, reporting progress.
+     * @return Also wait until the replica is at most this many seconds behind the source, reporting progress. Shapes the waits only.
      * 
      */
     public Output<Optional<Integer>> maxLagSeconds() {
         return Codegen.optional(this.maxLagSeconds);
     }
     /**
-     * Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration.
+     * Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration. Another host or port is another instance and replaces; new credentials do not.
      * 
      */
     @Export(name="replica", refs={Connection.class}, tree="[0]")
     private Output</* @Nullable */ Connection> replica;
 
     /**
-     * @return Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration.
+     * @return Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration. Another host or port is another instance and replaces; new credentials do not.
      * 
      */
     public Output<Optional<Connection>> replica() {
@@ -164,14 +164,14 @@ public class ReplicationStart extends com.pulumi.resources.CustomResource {
         return this.sqlRunning;
     }
     /**
-     * Upper bound on the waits, in seconds. Defaults to 300.
+     * Upper bound on the waits, in seconds. Defaults to 300. Shapes the waits only.
      * 
      */
     @Export(name="timeoutSeconds", refs={Integer.class}, tree="[0]")
     private Output<Integer> timeoutSeconds;
 
     /**
-     * @return Upper bound on the waits, in seconds. Defaults to 300.
+     * @return Upper bound on the waits, in seconds. Defaults to 300. Shapes the waits only.
      * 
      */
     public Output<Integer> timeoutSeconds() {
@@ -220,14 +220,14 @@ public class ReplicationStart extends com.pulumi.resources.CustomResource {
         return Codegen.optional(this.untilGtid);
     }
     /**
-     * Wait until both replication threads run, and fail with a diagnosis (wrong password, unreachable source, purged binlog, equal server ids) when they do not. Defaults to true.
+     * Wait until both replication threads run, and fail with a diagnosis (wrong password, unreachable source, purged binlog, equal server ids) when they do not. Defaults to true. Shapes the waits only: a change updates nothing on the server.
      * 
      */
     @Export(name="waitForRunning", refs={Boolean.class}, tree="[0]")
     private Output<Boolean> waitForRunning;
 
     /**
-     * @return Wait until both replication threads run, and fail with a diagnosis (wrong password, unreachable source, purged binlog, equal server ids) when they do not. Defaults to true.
+     * @return Wait until both replication threads run, and fail with a diagnosis (wrong password, unreachable source, purged binlog, equal server ids) when they do not. Defaults to true. Shapes the waits only: a change updates nothing on the server.
      * 
      */
     public Output<Boolean> waitForRunning() {

@@ -36,14 +36,14 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
     }
 
     /**
-     * Also wait until the replica is at most this many seconds behind the source, reporting progress.
+     * Also wait until the replica is at most this many seconds behind the source, reporting progress. Shapes the waits only.
      * 
      */
     @Import(name="maxLagSeconds")
     private @Nullable Output<Integer> maxLagSeconds;
 
     /**
-     * @return Also wait until the replica is at most this many seconds behind the source, reporting progress.
+     * @return Also wait until the replica is at most this many seconds behind the source, reporting progress. Shapes the waits only.
      * 
      */
     public Optional<Output<Integer>> maxLagSeconds() {
@@ -51,14 +51,14 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
     }
 
     /**
-     * Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration.
+     * Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration. Another host or port is another instance and replaces; new credentials do not.
      * 
      */
     @Import(name="replica")
     private @Nullable Output<ConnectionArgs> replica;
 
     /**
-     * @return Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration.
+     * @return Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration. Another host or port is another instance and replaces; new credentials do not.
      * 
      */
     public Optional<Output<ConnectionArgs>> replica() {
@@ -66,14 +66,14 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
     }
 
     /**
-     * Upper bound on the waits, in seconds. Defaults to 300.
+     * Upper bound on the waits, in seconds. Defaults to 300. Shapes the waits only.
      * 
      */
     @Import(name="timeoutSeconds")
     private @Nullable Output<Integer> timeoutSeconds;
 
     /**
-     * @return Upper bound on the waits, in seconds. Defaults to 300.
+     * @return Upper bound on the waits, in seconds. Defaults to 300. Shapes the waits only.
      * 
      */
     public Optional<Output<Integer>> timeoutSeconds() {
@@ -126,14 +126,14 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
     }
 
     /**
-     * Wait until both replication threads run, and fail with a diagnosis (wrong password, unreachable source, purged binlog, equal server ids) when they do not. Defaults to true.
+     * Wait until both replication threads run, and fail with a diagnosis (wrong password, unreachable source, purged binlog, equal server ids) when they do not. Defaults to true. Shapes the waits only: a change updates nothing on the server.
      * 
      */
     @Import(name="waitForRunning")
     private @Nullable Output<Boolean> waitForRunning;
 
     /**
-     * @return Wait until both replication threads run, and fail with a diagnosis (wrong password, unreachable source, purged binlog, equal server ids) when they do not. Defaults to true.
+     * @return Wait until both replication threads run, and fail with a diagnosis (wrong password, unreachable source, purged binlog, equal server ids) when they do not. Defaults to true. Shapes the waits only: a change updates nothing on the server.
      * 
      */
     public Optional<Output<Boolean>> waitForRunning() {
@@ -193,7 +193,7 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
         }
 
         /**
-         * @param maxLagSeconds Also wait until the replica is at most this many seconds behind the source, reporting progress.
+         * @param maxLagSeconds Also wait until the replica is at most this many seconds behind the source, reporting progress. Shapes the waits only.
          * 
          * @return builder
          * 
@@ -204,7 +204,7 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
         }
 
         /**
-         * @param maxLagSeconds Also wait until the replica is at most this many seconds behind the source, reporting progress.
+         * @param maxLagSeconds Also wait until the replica is at most this many seconds behind the source, reporting progress. Shapes the waits only.
          * 
          * @return builder
          * 
@@ -214,7 +214,7 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
         }
 
         /**
-         * @param replica Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration.
+         * @param replica Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration. Another host or port is another instance and replaces; new credentials do not.
          * 
          * @return builder
          * 
@@ -225,7 +225,7 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
         }
 
         /**
-         * @param replica Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration.
+         * @param replica Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration. Another host or port is another instance and replaces; new credentials do not.
          * 
          * @return builder
          * 
@@ -235,7 +235,7 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
         }
 
         /**
-         * @param timeoutSeconds Upper bound on the waits, in seconds. Defaults to 300.
+         * @param timeoutSeconds Upper bound on the waits, in seconds. Defaults to 300. Shapes the waits only.
          * 
          * @return builder
          * 
@@ -246,7 +246,7 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
         }
 
         /**
-         * @param timeoutSeconds Upper bound on the waits, in seconds. Defaults to 300.
+         * @param timeoutSeconds Upper bound on the waits, in seconds. Defaults to 300. Shapes the waits only.
          * 
          * @return builder
          * 
@@ -319,7 +319,7 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
         }
 
         /**
-         * @param waitForRunning Wait until both replication threads run, and fail with a diagnosis (wrong password, unreachable source, purged binlog, equal server ids) when they do not. Defaults to true.
+         * @param waitForRunning Wait until both replication threads run, and fail with a diagnosis (wrong password, unreachable source, purged binlog, equal server ids) when they do not. Defaults to true. Shapes the waits only: a change updates nothing on the server.
          * 
          * @return builder
          * 
@@ -330,7 +330,7 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
         }
 
         /**
-         * @param waitForRunning Wait until both replication threads run, and fail with a diagnosis (wrong password, unreachable source, purged binlog, equal server ids) when they do not. Defaults to true.
+         * @param waitForRunning Wait until both replication threads run, and fail with a diagnosis (wrong password, unreachable source, purged binlog, equal server ids) when they do not. Defaults to true. Shapes the waits only: a change updates nothing on the server.
          * 
          * @return builder
          * 

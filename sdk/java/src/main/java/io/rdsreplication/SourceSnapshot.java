@@ -71,14 +71,14 @@ public class SourceSnapshot extends com.pulumi.resources.CustomResource {
      * 
      */
     @Export(name="copyRoutines", refs={Boolean.class}, tree="[0]")
-    private Output</* @Nullable */ Boolean> copyRoutines;
+    private Output<Boolean> copyRoutines;
 
     /**
      * @return Also copy views&#39; definitions, stored routines, triggers and events. Defaults to true.
      * 
      */
-    public Output<Optional<Boolean>> copyRoutines() {
-        return Codegen.optional(this.copyRoutines);
+    public Output<Boolean> copyRoutines() {
+        return this.copyRoutines;
     }
     /**
      * Databases to copy from the source to the RDS instance. System schemas are refused. A different set (order does not matter) replaces the resource: a new copy.
@@ -141,42 +141,42 @@ public class SourceSnapshot extends com.pulumi.resources.CustomResource {
      * 
      */
     @Export(name="lockMode", refs={LockMode.class}, tree="[0]")
-    private Output</* @Nullable */ LockMode> lockMode;
+    private Output<LockMode> lockMode;
 
     /**
      * @return `snapshot` (default): a consistent snapshot; the source stays writable (commits wait only while the copy&#39;s connections open their snapshots: milliseconds). `readOnly`: the runbook&#39;s whole-copy window: writes on the source wait until the copy ends. It is a FLUSH TABLES WITH READ LOCK held by one connection of the provider, not `read_only`: the server drops it with that connection, so a cancelled, failed or killed copy never leaves the source locked or read-only (if the network to the source is cut, the server drops it after 60 s of silence). Changing it later copies nothing.
      * 
      */
-    public Output<Optional<LockMode>> lockMode() {
-        return Codegen.optional(this.lockMode);
+    public Output<LockMode> lockMode() {
+        return this.lockMode;
     }
     /**
      * Allow copying into databases that already exist on the RDS instance (they are dropped and copied again). Defaults to false. Never needed to finish the provider&#39;s own interrupted copy. Changing it later copies nothing.
      * 
      */
     @Export(name="overwrite", refs={Boolean.class}, tree="[0]")
-    private Output</* @Nullable */ Boolean> overwrite;
+    private Output<Boolean> overwrite;
 
     /**
      * @return Allow copying into databases that already exist on the RDS instance (they are dropped and copied again). Defaults to false. Never needed to finish the provider&#39;s own interrupted copy. Changing it later copies nothing.
      * 
      */
-    public Output<Optional<Boolean>> overwrite() {
-        return Codegen.optional(this.overwrite);
+    public Output<Boolean> overwrite() {
+        return this.overwrite;
     }
     /**
      * Number of tables copied at once, all from one consistent point. Defaults to 2.
      * 
      */
     @Export(name="parallelism", refs={Integer.class}, tree="[0]")
-    private Output</* @Nullable */ Integer> parallelism;
+    private Output<Integer> parallelism;
 
     /**
      * @return Number of tables copied at once, all from one consistent point. Defaults to 2.
      * 
      */
-    public Output<Optional<Integer>> parallelism() {
-        return Codegen.optional(this.parallelism);
+    public Output<Integer> parallelism() {
+        return this.parallelism;
     }
     /**
      * Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration. A new `host` or `port` replaces the resource (a copy onto another server, where `overwrite` decides whether an existing database may be dropped); new credentials or TLS settings do not.

@@ -71,44 +71,9 @@ public record DiffResult(Map<String, Kind> detailed, boolean deleteBeforeReplace
             return this;
         }
 
-        /**
-         * A connection input ({@code source} or {@code replica}): the server it names ({@code host},
-         * case-insensitive, and {@code port}, default 3306) is another server, so a change replaces
-         * ({@code role.host}, {@code role.port}); credentials, TLS and timeouts only change how the provider logs in,
-         * an in-place update ({@code role.<key>}). A connection given on one side only (the provider's default on
-         * the other) is an in-place change: which server the default names is not known here.
-         */
-        public Builder connection(String role, Props olds, Props news) {
-            if (news.isUnknown(role)) {
-                put(role, Kind.UPDATE_REPLACE); // the server it names may change
-                return this;
-            }
-            Props o = olds.object(role);
-            Props n = news.object(role);
-            if (o == null && n == null) return this;
-            if (o == null || n == null) {
-                put(role, o == null ? Kind.ADD : Kind.DELETE);
-                return this;
-            }
-            if (n.isUnknown("host") || !Objects.equals(normHost(o.string("host")), normHost(n.string("host")))) {
-                put(role + ".host", Kind.UPDATE_REPLACE);
-            }
-            if (n.isUnknown("port") || !Objects.equals(o.integer("port", 3306), n.integer("port", 3306))) {
-                put(role + ".port", Kind.UPDATE_REPLACE);
-            }
-            java.util.Set<String> keys = new java.util.TreeSet<>(o.asMap().keySet());
-            keys.addAll(n.asMap().keySet());
-            keys.removeAll(Set.of("host", "port"));
-            for (String k : keys) {
-                if (n.containsUnknown(k) || !equalValues(o.raw(k), n.raw(k))) {
-                    put(role + "." + k, !o.has(k) ? Kind.ADD : !n.has(k) ? Kind.DELETE : Kind.UPDATE);
-                }
-            }
+        public Builder remove(String key) {
+            detailed.remove(key);
             return this;
-        }
-
-        private static String normHost(String h) {
-            return h == null ? null : h.trim().toLowerCase(java.util.Locale.ROOT);
         }
 
         public Builder deleteBeforeReplace(boolean v) {

@@ -2,9 +2,9 @@ package io.rdsreplication.provider.core;
 
 import java.util.Map;
 
-/** A provider function (Invoke): reads something and returns plain values. */
-public interface Function {
+/** A provider function (Invoke) as the protocol sees it; implemented through {@link TypedFunction}. */
+public interface Function<C> {
     String token();
 
-    Map<String, Object> invoke(Context ctx, Props args);
+    Map<String, Object> invoke(C ctx, Props args);
 }

@@ -4,45 +4,31 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One resource type's lifecycle. Implementations receive decoded inputs and state ({@link Props}) and
- * return plain maps; they never see protobuf. Check and Diff make no server or AWS calls.
+ * One resource type's lifecycle as the protocol sees it: plain property maps in, plain maps out. Resources
+ * implement it through {@link TypedResource}, which declares the properties once as records; {@code C} is the
+ * context an operation receives (connections, AWS clients, progress, cancellation).
  */
-public interface Resource {
+public interface Resource<C> {
     String token();
 
-    /** Validates and normalises inputs (defaults applied). No server or AWS call. */
+    /** Validates and normalises inputs (defaults applied), reporting every bad input at once. No server or AWS call. */
     CheckResult check(Props olds, Props news);
 
     /** Compares the stored state with the new inputs. No server or AWS call. */
     DiffResult diff(String id, Props olds, Props news);
 
     /** Creates the object; with {@code preview} returns the outputs it expects, unknown where the server decides. */
-    CreateResult create(Context ctx, Props inputs, boolean preview);
+    CreateResult create(C ctx, Props inputs, boolean preview);
 
     /**
      * Reads the object back. {@code state} is empty for {@code pulumi import}. Returns {@link ReadResult#gone()}
      * when the object no longer exists.
      */
-    ReadResult read(Context ctx, String id, Props state, Props inputs);
+    ReadResult read(C ctx, String id, Props state, Props inputs);
 
-    Map<String, Object> update(Context ctx, String id, Props olds, Props news, boolean preview);
+    Map<String, Object> update(C ctx, String id, Props olds, Props news, boolean preview);
 
-    void delete(Context ctx, String id, Props state);
-
-    /**
-     * Check, reporting every bad input at once. A value of the wrong type makes {@link Props} throw at the
-     * first read; that value is then set aside as unknown (which every Check skips) and Check runs again, so a
-     * type error in one field never hides the failures of the others. Each failure names its property path.
-     */
-    static CheckResult checkSafely(Resource r, Props olds, Props news) {
-        CheckResult[] last = {null};
-        List<CheckFailure> failures = Props.collect(news, current -> {
-            last[0] = current == news ? r.check(olds, current) : null;
-            return last[0] != null ? last[0].failures() : r.check(olds, current).failures();
-        });
-        // after a type error, the inputs were computed from a copy with that value set aside: return the originals
-        return last[0] != null ? last[0] : new CheckResult(news.copy(), failures);
-    }
+    void delete(C ctx, String id, Props state);
 
     /** Check's answer; {@code warnings} reach the user's CLI (valid input that deserves a word). */
     record CheckResult(Map<String, Object> inputs, List<CheckFailure> failures, List<String> warnings) {

@@ -1,7 +1,7 @@
 package io.rdsreplication.provider.resources;
 
-import io.rdsreplication.provider.core.Function;
-import io.rdsreplication.provider.core.Resource;
+import io.rdsreplication.provider.core.TypedFunction;
+import io.rdsreplication.provider.core.TypedResource;
 import io.rdsreplication.provider.resources.externalmaster.ExternalMasterResource;
 import io.rdsreplication.provider.resources.functions.Functions;
 import io.rdsreplication.provider.resources.replicationstart.ReplicationStartResource;
@@ -11,17 +11,22 @@ import io.rdsreplication.provider.resources.sourcesnapshot.SourceSnapshotResourc
 
 import java.util.List;
 
-/** Every resource and function the provider serves. */
+/** Every resource and function the provider serves, and its configuration: what the schema is generated from. */
 public final class Catalog {
     private Catalog() {
     }
 
-    public static List<Resource> resources() {
+    public static List<TypedResource<Context, ?, ?>> resources() {
         return List.of(new ReplicationUserResource(), new SecurityGroupIngressResource(), new ExternalMasterResource(),
                 new ReplicationStartResource(), new SourceSnapshotResource());
     }
 
-    public static List<Function> functions() {
+    public static List<TypedFunction<Context, ?, ?>> functions() {
         return Functions.all();
+    }
+
+    /** The provider's configuration record (schema {@code config.variables} and the provider's inputs). */
+    public static Class<ProviderConfig> config() {
+        return ProviderConfig.class;
     }
 }

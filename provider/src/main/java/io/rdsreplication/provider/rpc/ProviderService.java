@@ -8,15 +8,17 @@ import io.grpc.stub.StreamObserver;
 import io.rdsreplication.provider.Registry;
 import io.rdsreplication.provider.aws.AwsClients;
 import io.rdsreplication.provider.core.CheckFailure;
-import io.rdsreplication.provider.core.Context;
 import io.rdsreplication.provider.core.DiffResult;
 import io.rdsreplication.provider.core.Function;
-import io.rdsreplication.provider.core.ProviderConfig;
+import io.rdsreplication.provider.core.Check;
 import io.rdsreplication.provider.core.ProviderException;
 import io.rdsreplication.provider.core.Props;
 import io.rdsreplication.provider.core.Resource;
 import io.rdsreplication.provider.core.Secret;
-import io.rdsreplication.provider.mysql.ConnectionSpec;
+import io.rdsreplication.provider.core.Shape;
+import io.rdsreplication.provider.resources.Context;
+import io.rdsreplication.provider.resources.ProviderConfig;
+import io.rdsreplication.provider.resources.types.Connection;
 import pulumirpc.Plugin.PluginInfo;
 import pulumirpc.Provider.CheckRequest;
 import pulumirpc.Provider.CheckResponse;
@@ -38,7 +40,6 @@ import pulumirpc.Provider.UpdateRequest;
 import pulumirpc.Provider.UpdateResponse;
 import pulumirpc.ResourceProviderGrpc;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,16 +82,10 @@ public final class ProviderService extends ResourceProviderGrpc.ResourceProvider
     public void checkConfig(CheckRequest request, StreamObserver<CheckResponse> out) {
         reply(out, "CheckConfig", null, () -> {
             Map<String, Object> news = normalizeConfig(PropertyCodec.decode(request.getNews()));
-            Props p = new Props(news);
-            List<CheckFailure> failures = new ArrayList<>();
-            for (String role : List.of("source", "replica")) {
-                try {
-                    failures.addAll(ConnectionSpec.validate(p.object(role)));
-                } catch (ProviderException.InvalidInput e) {
-                    failures.addAll(e.failures());
-                }
-            }
-            return checkResponse(news, failures);
+            Check<ProviderConfig> c = Check.of(ProviderConfig.class, news);
+            Connection.check(c, ProviderConfig::source);
+            Connection.check(c, ProviderConfig::replica);
+            return checkResponse(news, c.failures());
         });
     }
 
@@ -121,7 +116,7 @@ public final class ProviderService extends ResourceProviderGrpc.ResourceProvider
                     args.put(k.substring(k.lastIndexOf(':') + 1), e.getValue());
                 }
             }
-            ProviderConfig c = ProviderConfig.from(new Props(normalizeConfig(args)));
+            ProviderConfig c = Shape.of(ProviderConfig.class).decode(normalizeConfig(args)).value();
             AwsClients old = aws;
             aws = new AwsClients(c.region(), c.profile(), c.awsEndpointUrl(), c.awsTimeoutSeconds());
             config = c;
@@ -134,9 +129,9 @@ public final class ProviderService extends ResourceProviderGrpc.ResourceProvider
     @Override
     public void check(CheckRequest request, StreamObserver<CheckResponse> out) {
         reply(out, "Check", null, () -> {
-            Resource r = resource(request.getType(), request.getUrn());
+            Resource<Context> r = resource(request.getType(), request.getUrn());
             Map<String, Object> news = PropertyCodec.decode(request.getNews());
-            Resource.CheckResult res = Resource.checkSafely(r, new Props(PropertyCodec.decode(request.getOlds())), new Props(news));
+            Resource.CheckResult res = r.check(new Props(PropertyCodec.decode(request.getOlds())), new Props(news));
             res.warnings().forEach(engine.forResource(request.getUrn())::warn);
             return checkResponse(keepSecrets(news, res.inputs()), res.failures());
         });
@@ -145,7 +140,7 @@ public final class ProviderService extends ResourceProviderGrpc.ResourceProvider
     @Override
     public void diff(DiffRequest request, StreamObserver<DiffResponse> out) {
         reply(out, "Diff", null, () -> {
-            Resource r = resource(request.getType(), request.getUrn());
+            Resource<Context> r = resource(request.getType(), request.getUrn());
             DiffResult d = r.diff(request.getId(), new Props(PropertyCodec.decode(request.getOlds())),
                     new Props(PropertyCodec.decode(request.getNews())));
             return diffResponse(d);
@@ -156,7 +151,7 @@ public final class ProviderService extends ResourceProviderGrpc.ResourceProvider
     public void create(CreateRequest request, StreamObserver<CreateResponse> out) {
         Map<String, Object> inputs = PropertyCodec.decode(request.getProperties());
         reply(out, "Create", inputs, () -> {
-            Resource r = resource(request.getType(), request.getUrn());
+            Resource<Context> r = resource(request.getType(), request.getUrn());
             Resource.CreateResult res = r.create(ctx(request.getUrn()), new Props(inputs), request.getPreview());
             return CreateResponse.newBuilder().setId(res.id() == null ? "" : res.id())
                     .setProperties(outputs(r, inputs, res.outputs())).build();
@@ -166,7 +161,7 @@ public final class ProviderService extends ResourceProviderGrpc.ResourceProvider
     @Override
     public void read(ReadRequest request, StreamObserver<ReadResponse> out) {
         reply(out, "Read", null, () -> {
-            Resource r = resource(request.getType(), request.getUrn());
+            Resource<Context> r = resource(request.getType(), request.getUrn());
             Map<String, Object> state = PropertyCodec.decode(request.getProperties());
             Map<String, Object> inputs = PropertyCodec.decode(request.getInputs());
             Resource.ReadResult res = r.read(ctx(request.getUrn()), request.getId(), new Props(state), new Props(inputs));
@@ -174,7 +169,7 @@ public final class ProviderService extends ResourceProviderGrpc.ResourceProvider
             Map<String, Object> newInputs = keepSecrets(inputs, res.inputs());
             return ReadResponse.newBuilder().setId(res.id())
                     .setProperties(outputs(r, newInputs, keepSecrets(state, res.outputs())))
-                    .setInputs(PropertyCodec.encode(PropertyCodec.markSecret(newInputs, registry.secretKeys(r.token()))))
+                    .setInputs(PropertyCodec.encode(newInputs))
                     .build();
         });
     }
@@ -183,7 +178,7 @@ public final class ProviderService extends ResourceProviderGrpc.ResourceProvider
     public void update(UpdateRequest request, StreamObserver<UpdateResponse> out) {
         Map<String, Object> news = PropertyCodec.decode(request.getNews());
         reply(out, "Update", news, () -> {
-            Resource r = resource(request.getType(), request.getUrn());
+            Resource<Context> r = resource(request.getType(), request.getUrn());
             Map<String, Object> res = r.update(ctx(request.getUrn()), request.getId(),
                     new Props(PropertyCodec.decode(request.getOlds())), new Props(news), request.getPreview());
             return UpdateResponse.newBuilder().setProperties(outputs(r, news, res)).build();
@@ -193,7 +188,7 @@ public final class ProviderService extends ResourceProviderGrpc.ResourceProvider
     @Override
     public void delete(DeleteRequest request, StreamObserver<Empty> out) {
         reply(out, "Delete", null, () -> {
-            Resource r = resource(request.getType(), request.getUrn());
+            Resource<Context> r = resource(request.getType(), request.getUrn());
             r.delete(ctx(request.getUrn()), request.getId(), new Props(PropertyCodec.decode(request.getProperties())));
             return Empty.getDefaultInstance();
         });
@@ -202,7 +197,7 @@ public final class ProviderService extends ResourceProviderGrpc.ResourceProvider
     @Override
     public void invoke(InvokeRequest request, StreamObserver<InvokeResponse> out) {
         reply(out, "Invoke", null, () -> {
-            Function f = registry.function(request.getTok());
+            Function<Context> f = registry.function(request.getTok());
             if (f == null) {
                 throw Status.INVALID_ARGUMENT.withDescription("unknown function " + request.getTok()
                         + "; this provider has " + registry.functionTokens()).asRuntimeException();
@@ -238,9 +233,9 @@ public final class ProviderService extends ResourceProviderGrpc.ResourceProvider
         return new Context(config, aws, engine.forResource(urn), urn == null ? "" : urn, cancellation);
     }
 
-    private Resource resource(String type, String urn) {
+    private Resource<Context> resource(String type, String urn) {
         String t = type == null || type.isEmpty() ? typeFromUrn(urn) : type;
-        Resource r = registry.resource(t);
+        Resource<Context> r = registry.resource(t);
         if (r == null) {
             throw Status.INVALID_ARGUMENT.withDescription("unknown resource type " + t + "; this provider has "
                     + registry.resourceTokens()).asRuntimeException();
@@ -256,11 +251,9 @@ public final class ProviderService extends ResourceProviderGrpc.ResourceProvider
         return i < 0 ? t : t.substring(i + 1);
     }
 
-    /** Outputs with every schema-secret property, and every output whose input was secret, marked secret. */
-    private Struct outputs(Resource r, Map<String, Object> inputs, Map<String, Object> outputs) {
-        Set<String> secret = new HashSet<>(registry.secretKeys(r.token()));
-        secret.addAll(PropertyCodec.secretKeys(inputs));
-        return PropertyCodec.encode(PropertyCodec.markSecret(outputs, secret));
+    /** Outputs (secret properties are marked by their declarations), and every output whose input was secret marked secret. */
+    private Struct outputs(Resource<Context> r, Map<String, Object> inputs, Map<String, Object> outputs) {
+        return PropertyCodec.encode(PropertyCodec.markSecret(outputs, PropertyCodec.secretKeys(inputs)));
     }
 
     private static Map<String, Object> keepSecrets(Map<String, Object> from, Map<String, Object> to) {

@@ -1,5 +1,7 @@
 package io.rdsreplication.provider.core;
 
+import io.rdsreplication.provider.resources.Context;
+import io.rdsreplication.provider.resources.ProviderConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.CompletableFuture;

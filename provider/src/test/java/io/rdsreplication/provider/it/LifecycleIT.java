@@ -1,10 +1,10 @@
 package io.rdsreplication.provider.it;
 
 import io.rdsreplication.provider.aws.AwsClients;
-import io.rdsreplication.provider.core.Context;
+import io.rdsreplication.provider.resources.Context;
 import io.rdsreplication.provider.core.DiffResult;
 import io.rdsreplication.provider.core.Progress;
-import io.rdsreplication.provider.core.ProviderConfig;
+import io.rdsreplication.provider.resources.ProviderConfig;
 import io.rdsreplication.provider.core.Props;
 import io.rdsreplication.provider.core.Resource;
 import io.rdsreplication.provider.core.Secret;
@@ -45,7 +45,7 @@ class LifecycleIT {
 
     @BeforeAll
     static void init() throws Exception {
-        ProviderConfig cfg = ProviderConfig.from(new Props(ProviderProcess.testBedConfig()));
+        ProviderConfig cfg = io.rdsreplication.provider.core.Shape.of(ProviderConfig.class).decode(ProviderProcess.testBedConfig()).value();
         // moto's credentials, through the AWS SDK's default chain (system properties), as the plugin gets them from its environment
         System.setProperty("aws.accessKeyId", TestBed.env().getOrDefault("AWS_ACCESS_KEY_ID", "testing"));
         System.setProperty("aws.secretAccessKey", TestBed.env().getOrDefault("AWS_SECRET_ACCESS_KEY", "testing"));
@@ -71,7 +71,7 @@ class LifecycleIT {
 
         Life(Resource r, Map<String, Object> news) {
             this.r = r;
-            Resource.CheckResult c = Resource.checkSafely(r, Props.empty(), new Props(news));
+            Resource.CheckResult c = r.check(Props.empty(), new Props(news));
             assertEquals(List.of(), c.failures(), () -> r.token() + " check");
             inputs = c.inputs();
         }
@@ -107,7 +107,7 @@ class LifecycleIT {
                 if (kv[i + 1] == null) news.remove((String) kv[i]);
                 else news.put((String) kv[i], kv[i + 1]);
             }
-            Resource.CheckResult c = Resource.checkSafely(r, new Props(inputs), new Props(news));
+            Resource.CheckResult c = r.check(new Props(inputs), new Props(news));
             assertEquals(List.of(), c.failures());
             DiffResult d = r.diff(id, new Props(state), new Props(c.inputs()));
             assertTrue(d.hasChanges(), r.token() + " sees the change");

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Check: bad input is refused naming the property; no server is involved (these resources get no Context). */
 class CheckTest {
     static List<String> props(Resource r, Map<String, Object> in) {
-        return Resource.checkSafely(r, Props.empty(), new Props(in)).failures().stream().map(CheckFailure::property).toList();
+        return r.check(Props.empty(), new Props(in)).failures().stream().map(CheckFailure::property).toList();
     }
 
     static Map<String, Object> with(Map<String, Object> base, Object... kv) {
@@ -176,12 +176,12 @@ class CheckTest {
         assertEquals(List.of("user"), props(r, with(USER, "user", "a\nb")));
         assertEquals(List.of(), props(r, with(USER, "user", "x'; DROP DATABASE d; -- `\\")));
         assertEquals(List.of(), props(r, with(USER, "user", "שלום")));
-        var longPw = Resource.checkSafely(r, Props.empty(), new Props(with(USER, "password", new Secret("p".repeat(33)))));
+        var longPw = r.check(Props.empty(), new Props(with(USER, "password", new Secret("p".repeat(33)))));
         assertEquals(List.of(), longPw.failures());
         assertEquals(1, longPw.warnings().size());
         assertTrue(longPw.warnings().get(0).contains("3056"), longPw.warnings().get(0));
-        assertEquals(List.of(), Resource.checkSafely(r, Props.empty(), new Props(with(USER, "password", new Secret("p".repeat(32))))).warnings());
-        assertEquals(List.of(), Resource.checkSafely(r, Props.empty(), new Props(USER)).warnings());
+        assertEquals(List.of(), r.check(Props.empty(), new Props(with(USER, "password", new Secret("p".repeat(32))))).warnings());
+        assertEquals(List.of(), r.check(Props.empty(), new Props(USER)).warnings());
     }
 
     @Test

@@ -63,14 +63,14 @@ class ExternalMasterTest {
         // adopting a snapshot id on an existing configuration records it and re-points nothing
         d = diff(state(), state("snapshotId", "db@bin.000001:100"));
         assertTrue(d.replaces().isEmpty());
-        assertEquals(DiffResult.Kind.UPDATE, d.detailed().get("snapshotId"));
+        assertEquals(DiffResult.Kind.ADD, d.detailed().get("snapshotId"));
     }
 
     @Test
     void aNewKindOfPositionRepointsInPlaceAndConnectionSettingsToo() {
         DiffResult d = diff(state(), state("binlogFile", null, "binlogPosition", null, "gtid", "0-1-5"));
         assertTrue(d.replaces().isEmpty());
-        assertEquals(DiffResult.Kind.UPDATE, d.detailed().get("gtid"));
+        assertEquals(DiffResult.Kind.ADD, d.detailed().get("gtid"));
         d = diff(state(), state("replicationPassword", new Secret("pw2"), "sourceHost", "203.0.113.6"));
         assertEquals(List.of(), d.replaces());
         assertEquals(DiffResult.Kind.UPDATE, d.detailed().get("replicationPassword"));

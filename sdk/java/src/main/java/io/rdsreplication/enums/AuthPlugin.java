@@ -15,11 +15,6 @@ import java.util.StringJoiner;
     @EnumType
     public enum AuthPlugin {
         /**
-         * MySQL/MariaDB native password hashing (the default on MariaDB).
-         * 
-         */
-        Mysql_native_password("mysql_native_password"),
-        /**
          * MySQL 8 default; the replica then needs `sslEncryption` (RDS procedures cannot request the public key).
          * 
          */
@@ -28,7 +23,12 @@ import java.util.StringJoiner;
          * MariaDB ed25519 plugin (must be installed on the source).
          * 
          */
-        Ed25519("ed25519");
+        Ed25519("ed25519"),
+        /**
+         * MySQL/MariaDB native password hashing (the default on MariaDB).
+         * 
+         */
+        Mysql_native_password("mysql_native_password");
 
         private final String value;
 

@@ -1,26 +1,26 @@
 package io.rdsreplication.provider.resources.externalmaster;
 
 import io.rdsreplication.provider.aws.Instances;
-import io.rdsreplication.provider.core.CheckFailure;
-import io.rdsreplication.provider.core.Context;
+import io.rdsreplication.provider.core.Changes;
+import io.rdsreplication.provider.core.Check;
 import io.rdsreplication.provider.core.DiffResult;
+import io.rdsreplication.provider.core.Inputs;
+import io.rdsreplication.provider.core.Prop;
 import io.rdsreplication.provider.core.ProviderException;
-import io.rdsreplication.provider.core.Props;
-import io.rdsreplication.provider.core.Resource;
-import io.rdsreplication.provider.core.Secret;
-import io.rdsreplication.provider.core.Unknown;
-import io.rdsreplication.provider.mysql.ConnectionSpec;
+import io.rdsreplication.provider.core.SchemaType;
+import io.rdsreplication.provider.core.TypedResource;
 import io.rdsreplication.provider.mysql.ReplicaStatus;
 import io.rdsreplication.provider.mysql.Replication;
 import io.rdsreplication.provider.mysql.Session;
 import io.rdsreplication.provider.mysql.SqlErrors;
 import io.rdsreplication.provider.mysql.Validation;
+import io.rdsreplication.provider.resources.Context;
+import io.rdsreplication.provider.resources.types.Connection;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -35,162 +35,195 @@ import java.util.Set;
  * the resource and re-points at the new coordinates. A change of the kind of position (file, GTID, auto-position)
  * and every connection setting re-point in place, from the position the replica has applied.
  */
-public final class ExternalMasterResource implements Resource {
+@SchemaType(token = ExternalMasterResource.TOKEN, description = "Points the RDS instance at the external source (runbook step 8): calls `mysql.rds_set_external_master` or, depending on the engine, the procedures it has and the inputs, `_with_delay`, `_gtid`, `_with_auto_position` (after `rds_set_external_source_gtid_purged` for a copy's GTIDs), the MySQL 8.4 `rds_set_external_source*` names, and `rds_set_source_delay`, with bound parameters; after every call the replica's status is compared with what was asked. **Starting positions are used once**: `binlogFile`/`binlogPosition`, `gtid` and `autoPosition` say where replication begins when it is first configured. Later changes of their values never re-point a configured replica (it continues from what it has applied; re-pointing to newer coordinates would skip events), so a `getSourceStatus` fed straight in previews no changes after writes on the source. A new copy of the data is a new starting point: a change of `snapshotId` replaces this resource (delete before replace: there is one default channel) and re-points at the new coordinates. Connection settings, the delay and a change of the kind of position (file, GTID, auto-position) change in place, re-pointing from the position the replica has already applied; anything the engine cannot do is refused before replication is stopped. Another RDS instance (`replica` host or port) replaces; its credentials never do. Delete calls `rds_reset_external_master`/`_source`. Import id: the replica's `host:port`.")
+public final class ExternalMasterResource extends TypedResource<Context, ExternalMasterResource.Args, ExternalMasterResource.State> {
     public static final String TOKEN = "rdsreplication:index:ExternalMaster";
-    static final List<String> POSITION = List.of("binlogFile", "binlogPosition", "gtid", "autoPosition");
-    /** Re-point in place (from the applied position). */
-    static final List<String> SOURCE = List.of("sourceHost", "sourcePort", "replicationUser", "replicationPassword", "sslEncryption");
     static final int MYSQL_MAX_PASSWORD = 32;
 
-    @Override
-    public String token() {
-        return TOKEN;
+    public record Args(
+            @Prop("Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration. Another host or port is another instance and replaces; new credentials are only recorded.")
+            Connection replica,
+            @Prop("RDS DB instance identifier. When given, a preflight through the RDS API checks that automated backups are on and that the instance is not itself an RDS read replica.")
+            String dbInstanceIdentifier,
+            @Prop(value = "Address of the external source as the RDS instance reaches it: an IP address or a public DNS name (EC2 private DNS names are not supported by RDS). Changed in place.", required = true,
+                    hint = ": the source's IP address or public DNS name")
+            String sourceHost,
+            @Prop(value = "Port of the external source. Defaults to 3306. Changed in place.", defaultValue = "3306", min = 1, max = 65535)
+            Integer sourcePort,
+            @Prop(value = "Replication account on the source (see ReplicationUser). Changed in place.", required = true)
+            String replicationUser,
+            @Prop(value = "Password of the replication account. Changed in place: replication is re-pointed from the position already applied. At most 32 characters when the RDS instance runs MySQL (error 3056); no leading or trailing white space (RDS trims it).", required = true, secret = true, customDiff = true)
+            String replicationPassword,
+            @Prop(value = "Source binlog file to start from when replication is first configured, like `mysql-bin.000031` (from SourceSnapshot or getSourceStatus). Later changes do not re-point a configured replica (see the resource description); change `snapshotId` for a new starting point.", customDiff = true)
+            String binlogFile,
+            @Prop(value = "Position in `binlogFile` to start from when replication is first configured. Later changes do not re-point a configured replica.", customDiff = true, min = 4)
+            Long binlogPosition,
+            @Prop(value = "Where to start when replication is first configured, by GTID: on RDS for MariaDB a MariaDB GTID position like `0-1-1728` (`rds_set_external_master_gtid`, then `rds_set_source_delay` for a delay); on RDS for MySQL the GTID set the copy already holds, like `3E11FA47-71CA-11E1-9E33-C80AA9429562:1-23` (SourceSnapshot's `gtid`): it is recorded on the replica with `rds_set_external_source_gtid_purged` (8.0.37+, 8.4), then GTID auto-positioning starts. Later changes do not re-point a configured replica.", customDiff = true)
+            String gtid,
+            @Prop(value = "MySQL GTID auto-positioning (`rds_set_external_master_with_auto_position`; MySQL 5.7, 8.0.26+, 8.4). Switching to or from it re-points in place from the applied position.", customDiff = true)
+            Boolean autoPosition,
+            @Prop(value = "The id of the SourceSnapshot that loaded the replica's data (`snapshot.id`). A new snapshot is a new starting point: when this changes from one value to another, ExternalMaster is replaced and re-points at the program's coordinates. Setting it for the first time, or removing it, re-points nothing.", customDiff = true)
+            String snapshotId,
+            @Prop(value = "Encrypt the replication link (`ssl_encryption=1`: encrypted, certificate not verified). Required for MySQL 8 sources whose account uses `caching_sha2_password`. Changed in place.", defaultValue = "false")
+            Boolean sslEncryption,
+            @Prop(value = "Delayed replication, 0\u201386400 seconds (`_with_delay` or `rds_set_source_delay`; RDS for MySQL 5.7/8.0.26+ and RDS for MariaDB 10.6+). Changed in place; removing it clears the delay on the replica.", min = 0, max = 86400)
+            Integer delaySeconds) {
+
+        /** The kind of starting position: "file", "gtid" (MariaDB), "auto" (MySQL), or null. */
+        String kind() {
+            if (gtid != null && !Validation.isMariadbGtid(gtid)) return "auto";
+            if (gtid != null) return "gtid";
+            if (Boolean.TRUE.equals(autoPosition)) return "auto";
+            if (binlogFile != null || binlogPosition != null) return "file";
+            return null;
+        }
+
+        boolean hasPosition() {
+            return binlogFile != null || binlogPosition != null || gtid != null || autoPosition != null;
+        }
+
+        int port() {
+            return sourcePort == null ? 3306 : sourcePort;
+        }
+
+        int delay() {
+            return delaySeconds == null ? 0 : delaySeconds;
+        }
+
+        /** The same inputs with another starting position (the one replication began from is kept in the state). */
+        Args withPosition(Args from) {
+            return new Args(replica, dbInstanceIdentifier, sourceHost, sourcePort, replicationUser, replicationPassword,
+                    from.binlogFile, from.binlogPosition, from.gtid, from.autoPosition, snapshotId, sslEncryption, delaySeconds);
+        }
     }
 
-    /** The kind of starting position the inputs give: "file", "gtid" (MariaDB), "auto" (MySQL), or null. */
-    static String kind(Props p) {
-        String g = p.isUnknown("gtid") ? null : p.string("gtid");
-        if (g != null && !Validation.isMariadbGtid(g)) return "auto";
-        if (g != null) return "gtid";
-        if (!p.isUnknown("autoPosition") && p.bool("autoPosition", false)) return "auto";
-        if (p.has("binlogFile") || p.has("binlogPosition")) return "file";
-        return null;
+    public record State(
+            @Inputs Args inputs,
+            @Prop(value = "The stored procedure that configured replication.", always = true)
+            String procedure,
+            @Prop(value = "`mariadb` or `mysql`, probed from the RDS instance.", always = true)
+            String engineFlavor,
+            @Prop(value = "Server version of the RDS instance, as probed.", always = true)
+            String engineVersion) {
+    }
+
+    public ExternalMasterResource() {
+        super(Args.class, State.class, true);
+    }
+
+    private static boolean anyPositionUnknown(Check<Args> c) {
+        return c.unknown(Args::binlogFile) || c.unknown(Args::binlogPosition) || c.unknown(Args::gtid) || c.unknown(Args::autoPosition);
     }
 
     @Override
-    public CheckResult check(Props olds, Props news) {
-        List<CheckFailure> f = new ArrayList<>();
-        Map<String, Object> in = news.copy();
-        if (news.object("replica") != null) f.addAll(ConnectionSpec.validate(news.object("replica")));
-        if (!news.isUnknown("sourceHost")) {
-            String h = news.string("sourceHost");
-            if (h == null || h.isEmpty()) f.add(new CheckFailure("sourceHost", "is required: the source's IP address or public DNS name"));
-            else if (Validation.isEc2PrivateDns(h)) {
-                f.add(new CheckFailure("sourceHost", "is an EC2 private DNS name, which RDS does not support: use the source's IP address or a public DNS name"));
-            } else if (!Validation.isHostName(h)) f.add(new CheckFailure("sourceHost", "must be a host name or IP address, got " + Validation.show(h)));
+    protected void check(Check<Args> c) {
+        Args in = c.news();
+        Connection.check(c, Args::replica);
+        String h = in.sourceHost();
+        if (h != null && !h.isEmpty()) {
+            if (Validation.isEc2PrivateDns(h)) {
+                c.fail(Args::sourceHost, "is an EC2 private DNS name, which RDS does not support: use the source's IP address or a public DNS name");
+            } else if (!Validation.isHostName(h)) c.fail(Args::sourceHost, "must be a host name or IP address, got " + Validation.show(h));
         }
-        if (!news.isUnknown("sourcePort")) {
-            int p = news.integer("sourcePort", 3306);
-            if (p < 1 || p > 65535) f.add(new CheckFailure("sourcePort", "must be between 1 and 65535, got " + p));
-            in.put("sourcePort", (double) p);
+        String u = in.replicationUser();
+        if (u != null && !u.isEmpty()) {
+            if (u.indexOf('\0') >= 0) c.fail(Args::replicationUser, "must not contain NUL bytes");
+            else if (u.length() > 80) c.fail(Args::replicationUser, "must be at most 80 characters");
         }
-        if (!news.isUnknown("replicationUser")) {
-            String u = news.string("replicationUser");
-            if (u == null || u.isEmpty()) f.add(new CheckFailure("replicationUser", "is required"));
-            else if (u.indexOf('\0') >= 0) f.add(new CheckFailure("replicationUser", "must not contain NUL bytes"));
-            else if (u.length() > 80) f.add(new CheckFailure("replicationUser", "must be at most 80 characters"));
-        }
-        boolean anyUnknown = POSITION.stream().anyMatch(news::isUnknown);
-        String kind = anyUnknown ? null : kind(news);
-        if (!news.isUnknown("replicationPassword")) {
-            String p = news.string("replicationPassword");
-            if (p == null || p.isEmpty()) f.add(new CheckFailure("replicationPassword", "is required"));
-            else if (p.indexOf('\0') >= 0) f.add(new CheckFailure("replicationPassword", "must not contain NUL bytes"));
+        boolean anyUnknown = anyPositionUnknown(c);
+        String kind = anyUnknown ? null : in.kind();
+        String p = in.replicationPassword();
+        if (p != null && !p.isEmpty()) {
+            if (p.indexOf('\0') >= 0) c.fail(Args::replicationPassword, "must not contain NUL bytes");
             else if (!p.equals(p.strip())) {
-                f.add(new CheckFailure("replicationPassword", "must not begin or end with white space: RDS trims it, so the replica would log in with another password"));
+                c.fail(Args::replicationPassword, "must not begin or end with white space: RDS trims it, so the replica would log in with another password");
             } else if ("auto".equals(kind) && p.length() > MYSQL_MAX_PASSWORD) {
-                f.add(new CheckFailure("replicationPassword", "is " + p.length() + " characters; MySQL refuses replication passwords over "
-                        + MYSQL_MAX_PASSWORD + " (error 3056): use a shorter one"));
+                c.fail(Args::replicationPassword, "is " + p.length() + " characters; MySQL refuses replication passwords over "
+                        + MYSQL_MAX_PASSWORD + " (error 3056): use a shorter one");
             }
         }
         if (!anyUnknown) {
-            boolean file = news.has("binlogFile") || news.has("binlogPosition");
-            boolean gtid = news.has("gtid");
-            boolean auto = news.bool("autoPosition", false);
-            boolean mysqlGtid = gtid && !Validation.isMariadbGtid(news.string("gtid"));
+            boolean file = in.binlogFile() != null || in.binlogPosition() != null;
+            boolean gtid = in.gtid() != null;
+            boolean auto = Boolean.TRUE.equals(in.autoPosition());
+            boolean mysqlGtid = gtid && !Validation.isMariadbGtid(in.gtid());
             int kinds = (file ? 1 : 0) + (gtid ? 1 : 0) + (auto && !mysqlGtid ? 1 : 0);
             if (kinds != 1) {
-                f.add(new CheckFailure(kinds == 0 ? "binlogFile" : (gtid ? "gtid" : "autoPosition"),
-                        "give exactly one starting position: binlogFile with binlogPosition, or gtid (a MariaDB GTID position, "
-                                + "or the MySQL GTID set a copy holds, with auto-positioning), or autoPosition (MySQL)"));
+                String why = "give exactly one starting position: binlogFile with binlogPosition, or gtid (a MariaDB GTID position, "
+                        + "or the MySQL GTID set a copy holds, with auto-positioning), or autoPosition (MySQL)";
+                if (kinds == 0) c.fail(Args::binlogFile, why);
+                else if (gtid) c.fail(Args::gtid, why);
+                else c.fail(Args::autoPosition, why);
             }
             if (file) {
-                if (!news.has("binlogFile")) f.add(new CheckFailure("binlogFile", "is required with binlogPosition"));
-                else if (!Validation.isBinlogFile(news.string("binlogFile"))) {
-                    f.add(new CheckFailure("binlogFile", "must be a binlog file name like mysql-bin.000031, got " + Validation.show(news.string("binlogFile"))));
+                if (in.binlogFile() == null) c.fail(Args::binlogFile, "is required with binlogPosition");
+                else if (!Validation.isBinlogFile(in.binlogFile())) {
+                    c.fail(Args::binlogFile, "must be a binlog file name like mysql-bin.000031, got " + Validation.show(in.binlogFile()));
                 }
-                if (!news.has("binlogPosition")) f.add(new CheckFailure("binlogPosition", "is required with binlogFile"));
-                else if (news.longValue("binlogPosition") < 4) f.add(new CheckFailure("binlogPosition", "must be at least 4"));
+                if (in.binlogPosition() == null && !c.failed(Args::binlogPosition)) c.fail(Args::binlogPosition, "is required with binlogFile");
             }
-            if (gtid && !Validation.isGtid(news.string("gtid"))) {
-                f.add(new CheckFailure("gtid", "must be a MariaDB GTID position like 0-1-1728 (domain-server-sequence, comma-separated) "
-                        + "or a MySQL GTID set like 3E11FA47-71CA-11E1-9E33-C80AA9429562:1-23, got " + Validation.show(news.string("gtid"))));
+            if (gtid && !Validation.isGtid(in.gtid())) {
+                c.fail(Args::gtid, "must be a MariaDB GTID position like 0-1-1728 (domain-server-sequence, comma-separated) "
+                        + "or a MySQL GTID set like 3E11FA47-71CA-11E1-9E33-C80AA9429562:1-23, got " + Validation.show(in.gtid()));
             }
-            if (mysqlGtid && news.has("autoPosition") && !auto) {
-                f.add(new CheckFailure("autoPosition", "a MySQL GTID set in gtid starts GTID auto-positioning: leave autoPosition unset or true"));
+            if (mysqlGtid && in.autoPosition() != null && !auto) {
+                c.fail(Args::autoPosition, "a MySQL GTID set in gtid starts GTID auto-positioning: leave autoPosition unset or true");
             }
         }
-        if (!news.isUnknown("delaySeconds") && news.has("delaySeconds")) {
-            int d = news.integer("delaySeconds");
-            if (d < 0 || d > 86400) f.add(new CheckFailure("delaySeconds", "must be between 0 and 86400, got " + d));
+        if (in.dbInstanceIdentifier() != null && !in.dbInstanceIdentifier().matches("[A-Za-z][A-Za-z0-9-]{0,62}")) {
+            c.fail(Args::dbInstanceIdentifier, "must be 1-63 letters, digits or hyphens, starting with a letter");
         }
-        if (!news.isUnknown("sslEncryption")) in.put("sslEncryption", news.bool("sslEncryption", false));
-        if (news.known("dbInstanceIdentifier") && !news.string("dbInstanceIdentifier").matches("[A-Za-z][A-Za-z0-9-]{0,62}")) {
-            f.add(new CheckFailure("dbInstanceIdentifier", "must be 1-63 letters, digits or hyphens, starting with a letter"));
+        if (in.snapshotId() != null && in.snapshotId().isEmpty()) {
+            c.fail(Args::snapshotId, "must not be empty: leave it unset, or give the id of the SourceSnapshot that loaded the data");
         }
-        if (!news.isUnknown("snapshotId") && news.has("snapshotId") && news.string("snapshotId").isEmpty()) {
-            f.add(new CheckFailure("snapshotId", "must not be empty: leave it unset, or give the id of the SourceSnapshot that loaded the data"));
-        }
-        return new CheckResult(in, f);
     }
 
     @Override
-    public DiffResult diff(String id, Props olds, Props news) {
-        boolean imported = POSITION.stream().noneMatch(olds::has);
+    protected void diff(Changes<Args, State> d) {
+        Args olds = d.oldInputs();
+        Args news = d.news();
+        boolean imported = !olds.hasPosition();
         // an imported configuration: its starting position is unknown, and so is its password when the state has
         // none; the program's are taken as current
-        List<String> keys = new ArrayList<>(SOURCE);
-        keys.add("delaySeconds");
-        if (imported && !olds.has("replicationPassword")) keys.remove("replicationPassword");
-        DiffResult.Builder b = DiffResult.compare(olds, news, keys, Set.of());
-        // the RDS instance itself: another server is another resource; its credentials are only how we log in
-        b.connection("replica", olds, news);
-        if (!imported) {
-            boolean unknownPosition = POSITION.stream().anyMatch(k -> news.containsUnknown(k));
-            String was = kind(olds);
-            String now = unknownPosition ? null : kind(news);
-            // a new kind of position (file <-> GTID <-> auto-position) re-points in place from the applied position;
-            // new values of the same kind are not a new starting point (see the class comment)
-            if (!unknownPosition && !Objects.equals(was, now)) {
-                for (String k : POSITION) {
-                    if (!DiffResult.equalValues(olds.raw(k), news.raw(k))) b.put(k, DiffResult.Kind.UPDATE);
-                }
-            }
-            Object oldSnap = Secret.unwrap(olds.raw("snapshotId"));
-            Object newSnap = Secret.unwrap(news.raw("snapshotId"));
-            if (oldSnap != null && (newSnap == Unknown.VALUE || newSnap != null && !oldSnap.equals(newSnap))) {
-                b.put("snapshotId", DiffResult.Kind.UPDATE_REPLACE);
-            } else if (!Objects.equals(oldSnap, newSnap)) {
-                b.put("snapshotId", DiffResult.Kind.UPDATE); // adopted or dropped: recorded, nothing re-points
-            }
+        if (!(imported && olds.replicationPassword() == null) && d.changed(Args::replicationPassword)) {
+            d.put(Args::replicationPassword, false);
         }
-        return b.deleteBeforeReplace(true).build();
+        if (imported) return;
+        boolean unknownPosition = d.unknown(Args::binlogFile) || d.unknown(Args::binlogPosition) || d.unknown(Args::gtid)
+                || d.unknown(Args::autoPosition);
+        // a new kind of position (file <-> GTID <-> auto-position) re-points in place from the applied position;
+        // new values of the same kind are not a new starting point (see the class comment)
+        if (!unknownPosition && !Objects.equals(olds.kind(), news.kind())) {
+            if (d.changed(Args::binlogFile)) d.put(Args::binlogFile, false);
+            if (d.changed(Args::binlogPosition)) d.put(Args::binlogPosition, false);
+            if (d.changed(Args::gtid)) d.put(Args::gtid, false);
+            if (d.changed(Args::autoPosition)) d.put(Args::autoPosition, false);
+        }
+        if (olds.snapshotId() != null && (d.unknown(Args::snapshotId) || news.snapshotId() != null && !olds.snapshotId().equals(news.snapshotId()))) {
+            d.put(Args::snapshotId, DiffResult.Kind.UPDATE_REPLACE);
+        } else if (d.changed(Args::snapshotId)) {
+            d.put(Args::snapshotId, false); // adopted or dropped: recorded, nothing re-points
+        }
     }
 
-    static Procedures.Settings settings(Props in, String kind, String file, Long pos, String gtid, String gtidSet) {
-        return new Procedures.Settings(in.string("sourceHost"), in.integer("sourcePort", 3306), in.string("replicationUser"),
-                in.string("replicationPassword"), file, pos, gtid, "auto".equals(kind), gtidSet,
-                in.bool("sslEncryption", false), in.integer("delaySeconds", 0));
+    static Procedures.Settings settings(Args in, String kind, String file, Long pos, String gtid, String gtidSet) {
+        return new Procedures.Settings(in.sourceHost(), in.port(), in.replicationUser(), in.replicationPassword(), file, pos,
+                gtid, "auto".equals(kind), gtidSet, Boolean.TRUE.equals(in.sslEncryption()), in.delay());
     }
 
     /** The settings of the program's own starting position (used on create). */
-    static Procedures.Settings initialSettings(Props in) {
-        String kind = kind(in);
-        String g = in.string("gtid");
-        return settings(in, kind, in.string("binlogFile"), in.longValue("binlogPosition"),
-                "gtid".equals(kind) ? g : null, "auto".equals(kind) ? g : null);
+    static Procedures.Settings initialSettings(Args in) {
+        String kind = in.kind();
+        String g = in.gtid();
+        return settings(in, kind, in.binlogFile(), in.binlogPosition(), "gtid".equals(kind) ? g : null, "auto".equals(kind) ? g : null);
     }
 
     @Override
-    public CreateResult create(Context ctx, Props in, boolean preview) {
-        Map<String, Object> out = in.copy();
-        if (preview) {
-            for (String k : List.of("procedure", "engineFlavor", "engineVersion")) out.put(k, Unknown.VALUE);
-            return new CreateResult("", out);
-        }
-        if (in.has("dbInstanceIdentifier")) preflight(ctx, in.string("dbInstanceIdentifier"));
-        try (Session s = ctx.open(in, "replica")) {
-            s.addSecret(in.string("replicationPassword"));
+    protected Created<State> create(Context ctx, Args in, boolean preview) {
+        if (preview) return new Created<>("", new State(in, null, null, null));
+        if (in.dbInstanceIdentifier() != null) preflight(ctx, in.dbInstanceIdentifier());
+        try (Session s = ctx.open(in.replica(), "replica")) {
+            s.addSecret(in.replicationPassword());
             Procedures.Engine engine = engine(s);
             Procedures.Settings settings = initialSettings(in);
             Procedures.Plan plan = validate(engine, settings);
@@ -202,10 +235,8 @@ public final class ExternalMasterResource implements Resource {
                         + Procedures.reset(engine) + "()");
             }
             apply(ctx, s, engine, plan, settings);
-            out.put("procedure", plan.main().name());
-            out.put("engineFlavor", s.server().flavor().label());
-            out.put("engineVersion", s.server().version());
-            return new CreateResult(s.spec().address() + "/" + nonce(), out);
+            return new Created<>(s.spec().address() + "/" + nonce(),
+                    new State(in, plan.main().name(), s.server().flavor().label(), s.server().version()));
         }
     }
 
@@ -332,54 +363,45 @@ public final class ExternalMasterResource implements Resource {
     }
 
     @Override
-    public ReadResult read(Context ctx, String id, Props state, Props inputs) {
-        Props conn = inputs.has("replica") ? inputs : state;
-        try (Session s = ctx.open(conn, "replica")) {
+    protected State read(Context ctx, String id, State state, Args inputs) {
+        Args known = inputs != null && inputs.replica() != null ? inputs : state.inputs();
+        try (Session s = ctx.open(known.replica(), "replica")) {
             ReplicaStatus st = Replication.status(s);
-            if (!st.configured()) return ReadResult.gone();
-            Map<String, Object> in = inputs.copy();
-            in.put("sourceHost", st.sourceHost());
-            if (st.sourcePort() != null) in.put("sourcePort", (double) st.sourcePort());
-            in.put("replicationUser", st.sourceUser());
-            in.put("sslEncryption", st.sslAllowed());
-            if (st.delaySeconds() != null && (st.delaySeconds() > 0 || in.get("delaySeconds") != null)) {
-                in.put("delaySeconds", (double) st.delaySeconds());
-            }
-            if (!in.containsKey("replicationPassword") && state.has("replicationPassword")) {
-                in.put("replicationPassword", state.raw("replicationPassword"));
-            }
-            Map<String, Object> out = state.copy();
-            out.putAll(in);
-            out.put("engineFlavor", s.server().flavor().label());
-            out.put("engineVersion", s.server().version());
-            if (!out.containsKey("procedure")) out.put("procedure", "");
-            return new ReadResult(id, out, in);
+            if (!st.configured()) return null;
+            Args given = inputs != null ? inputs : state.inputs();
+            Integer delay = st.delaySeconds() != null && (st.delaySeconds() > 0 || given.delaySeconds() != null)
+                    ? st.delaySeconds() : given.delaySeconds();
+            String password = given.replicationPassword() != null ? given.replicationPassword() : state.inputs().replicationPassword();
+            Args now = new Args(given.replica(), given.dbInstanceIdentifier(), st.sourceHost(),
+                    st.sourcePort() != null ? st.sourcePort() : given.sourcePort(), st.sourceUser(), password,
+                    given.binlogFile(), given.binlogPosition(), given.gtid(), given.autoPosition(), given.snapshotId(),
+                    st.sslAllowed(), delay);
+            return new State(now, state.procedure() == null ? "" : state.procedure(), s.server().flavor().label(), s.server().version());
         }
     }
 
     @Override
-    public Map<String, Object> update(Context ctx, String id, Props olds, Props news, boolean preview) {
-        // inputs removed from the program leave the state too (a cleared delay is no delay)
-        Map<String, Object> out = news.copy();
-        for (String k : List.of("procedure", "engineFlavor", "engineVersion")) out.put(k, olds.raw(k));
+    protected State update(Context ctx, String id, State olds, Args news, boolean preview) {
+        Args was = olds.inputs();
+        String newKind = news.kind();
+        boolean kindChanged = !Objects.equals(was.kind(), newKind) && was.kind() != null;
         // the starting position stays the one replication began from (see the class comment)
-        String newKind = kind(news);
-        if (Objects.equals(kind(olds), newKind)) {
-            for (String k : POSITION) out.put(k, olds.raw(k));
-        }
+        Args recorded = Objects.equals(was.kind(), newKind) ? news.withPosition(was) : news;
+        State out = new State(recorded, olds.procedure(), olds.engineFlavor(), olds.engineVersion());
         if (preview) return out;
-        List<String> changed = new ArrayList<>();
-        for (String k : SOURCE) if (!DiffResult.equalValues(olds.raw(k), news.raw(k))) changed.add(k);
-        boolean delayChanged = news.integer("delaySeconds", 0) != olds.integer("delaySeconds", 0);
-        boolean kindChanged = !Objects.equals(kind(olds), newKind) && kind(olds) != null;
-        if (changed.isEmpty() && !delayChanged && !kindChanged) return out; // snapshotId adopted, or replica credentials: no SQL
-        try (Session s = ctx.open(news, "replica")) {
-            s.addSecret(news.string("replicationPassword"));
-            s.addSecret(olds.string("replicationPassword"));
+        boolean sourceChanged = !Objects.equals(was.sourceHost(), news.sourceHost()) || was.port() != news.port()
+                || !Objects.equals(was.replicationUser(), news.replicationUser())
+                || !Objects.equals(was.replicationPassword(), news.replicationPassword())
+                || !Objects.equals(Boolean.TRUE.equals(was.sslEncryption()), Boolean.TRUE.equals(news.sslEncryption()));
+        boolean delayChanged = news.delay() != was.delay();
+        if (!sourceChanged && !delayChanged && !kindChanged) return out; // snapshotId adopted, or replica credentials: no SQL
+        String procedure = olds.procedure();
+        try (Session s = ctx.open(news.replica(), "replica")) {
+            s.addSecret(news.replicationPassword());
+            s.addSecret(was.replicationPassword());
             Procedures.Engine engine = engine(s);
             // refuse what the engine cannot do before anything is stopped
-            Procedures.Settings probe = settings(news, newKind, "placeholder.000001", 4L,
-                    "gtid".equals(newKind) ? "0-0-0" : null, null);
+            Procedures.Settings probe = settings(news, newKind, "placeholder.000001", 4L, "gtid".equals(newKind) ? "0-0-0" : null, null);
             Procedures.Plan plan = validate(engine, probe);
             ReplicaStatus before = Replication.status(s);
             if (!before.configured()) {
@@ -389,8 +411,8 @@ public final class ExternalMasterResource implements Resource {
             boolean wasRunning = Replication.stop(s);
             String what;
             try {
-                if (changed.isEmpty() && !kindChanged && engine.has("rds_set_source_delay")) {
-                    int d = news.integer("delaySeconds", 0);
+                if (!sourceChanged && !kindChanged && engine.has("rds_set_source_delay")) {
+                    int d = news.delay();
                     invoke(s, new Procedures.Call("mysql.rds_set_source_delay", d));
                     ReplicaStatus st = Replication.status(s);
                     if (st.delaySeconds() != null && st.delaySeconds() != d) {
@@ -419,16 +441,14 @@ public final class ExternalMasterResource implements Resource {
                     }
                     plan = Procedures.plan(engine, settings);
                     apply(ctx, s, engine, plan, settings);
-                    out.put("procedure", plan.main().name());
+                    procedure = plan.main().name();
                 }
             } finally {
                 if (wasRunning) restart(ctx, s);
             }
             ctx.progress().info(what + (wasRunning ? ", replication restarted" : ""));
-            out.put("engineFlavor", s.server().flavor().label());
-            out.put("engineVersion", s.server().version());
+            return new State(recorded, procedure, s.server().flavor().label(), s.server().version());
         }
-        return out;
     }
 
     private static void restart(Context ctx, Session s) {
@@ -441,8 +461,8 @@ public final class ExternalMasterResource implements Resource {
     }
 
     @Override
-    public void delete(Context ctx, String id, Props state) {
-        try (Session s = ctx.open(state, "replica")) {
+    protected void delete(Context ctx, String id, State state) {
+        try (Session s = ctx.open(state.inputs().replica(), "replica")) {
             if (!Replication.status(s).configured()) return;
             try {
                 // RDS's reset stops replication itself when it runs or is half-running

@@ -1,18 +1,18 @@
 package io.rdsreplication.provider.resources.functions;
 
 import io.rdsreplication.provider.aws.Instances;
-import io.rdsreplication.provider.core.Context;
-import io.rdsreplication.provider.core.Function;
-import io.rdsreplication.provider.core.ProviderException;
-import io.rdsreplication.provider.core.Props;
-import io.rdsreplication.provider.mysql.ConnectionSpec;
+import io.rdsreplication.provider.core.Check;
+import io.rdsreplication.provider.core.Prop;
+import io.rdsreplication.provider.core.SchemaType;
+import io.rdsreplication.provider.core.TypedFunction;
 import io.rdsreplication.provider.mysql.ReplicaStatus;
 import io.rdsreplication.provider.mysql.Replication;
 import io.rdsreplication.provider.mysql.Session;
+import io.rdsreplication.provider.resources.Context;
 import io.rdsreplication.provider.resources.sourcesnapshot.SnapshotSql;
+import io.rdsreplication.provider.resources.types.Connection;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,103 +21,173 @@ public final class Functions {
     private Functions() {
     }
 
-    public static List<Function> all() {
+    public static List<TypedFunction<Context, ?, ?>> all() {
         return List.of(new SourceStatus(), new ReplicaStatusFn(), new InstanceEndpoint());
     }
 
-    private static void validate(Props args, String role) {
-        Props p = args.object(role);
-        if (p != null) {
-            var f = ConnectionSpec.validate(p);
-            if (!f.isEmpty()) throw new ProviderException.InvalidInput(f);
-        }
-    }
-
-    static final class SourceStatus implements Function {
-        @Override
-        public String token() {
-            return "rdsreplication:index:getSourceStatus";
+    @SchemaType(token = "rdsreplication:index:getSourceStatus", description = "Reads the external source's binlog coordinates and settings: a preflight before pointing a replica at it.")
+    public static final class SourceStatus extends TypedFunction<Context, SourceStatus.Args, SourceStatus.Result> {
+        public record Args(
+                @Prop("Connection to the external source server. Defaults to the provider's `source` configuration.")
+                Connection source) {
         }
 
+        public record Result(
+                @Prop(value = "Current binlog file (`SHOW BINARY LOG STATUS` on MySQL 8.2 and later, where `SHOW MASTER STATUS` is deprecated or gone; `SHOW MASTER STATUS` on older MySQL and on MariaDB), chosen by the server's version.", always = true)
+                String binlogFile,
+                @Prop(value = "Current binlog position.", always = true)
+                Long binlogPosition,
+                @Prop(value = "`@@gtid_binlog_pos` (MariaDB) or the `Executed_Gtid_Set` of the same status row as the coordinates (MySQL `gtid_executed`).", always = true)
+                String gtid,
+                @Prop(value = "`@@server_id`; must differ from the replica's.", always = true)
+                Long serverId,
+                @Prop(value = "`@@binlog_format`.", always = true)
+                String binlogFormat,
+                @Prop(value = "Whether binary logging is on (required).", always = true)
+                Boolean logBin,
+                @Prop(value = "Server version.", always = true)
+                String version) {
+        }
+
+        public SourceStatus() {
+            super(Args.class, Result.class);
+        }
+
         @Override
-        public Map<String, Object> invoke(Context ctx, Props args) {
-            validate(args, "source");
-            try (Session s = ctx.open(args, "source")) {
-                Map<String, Object> out = new LinkedHashMap<>();
+        protected void check(Check<Args> c) {
+            Connection.check(c, Args::source);
+        }
+
+        @Override
+        protected Result call(Context ctx, Args args) {
+            try (Session s = ctx.open(args.source(), "source")) {
                 var vars = s.query("SELECT @@server_id AS server_id, @@binlog_format AS binlog_format, @@log_bin AS log_bin, VERSION() AS version");
                 var row = vars.get(0);
                 boolean logBin = "1".equals(row.get("log_bin")) || "ON".equalsIgnoreCase(row.get("log_bin"));
                 // chosen by the server's version: SHOW MASTER STATUS is a syntax error on MySQL 8.4 and 9.x
                 var st = logBin ? s.query(SnapshotSql.binlogStatus(s.server())) : List.<Map<String, String>>of();
-                out.put("binlogFile", st.isEmpty() ? "" : st.get(0).get("File"));
-                out.put("binlogPosition", st.isEmpty() ? 0.0 : Double.parseDouble(st.get(0).get("Position")));
                 // MySQL: the GTID set of the same row (Executed_Gtid_Set) so coordinates and set agree; MariaDB:
                 // @@gtid_binlog_pos, the last GTID per domain written to the binlog
                 String gtid = s.server().isMariadb() ? s.queryString("SELECT @@GLOBAL.gtid_binlog_pos")
                         : !st.isEmpty() ? st.get(0).get("Executed_Gtid_Set") : s.queryString("SELECT @@GLOBAL.gtid_executed");
-                out.put("gtid", SnapshotSql.gtidSet(gtid));
-                out.put("serverId", Double.parseDouble(row.get("server_id")));
-                out.put("binlogFormat", row.get("binlog_format"));
-                out.put("logBin", logBin);
-                out.put("version", row.get("version"));
-                return out;
+                return new Result(st.isEmpty() ? "" : st.get(0).get("File"),
+                        st.isEmpty() ? 0L : Long.parseLong(st.get(0).get("Position")), SnapshotSql.gtidSet(gtid),
+                        Long.parseLong(row.get("server_id")), row.get("binlog_format"), logBin, row.get("version"));
             }
         }
     }
 
-    static final class ReplicaStatusFn implements Function {
-        @Override
-        public String token() {
-            return "rdsreplication:index:getReplicaStatus";
+    @SchemaType(token = "rdsreplication:index:getReplicaStatus", description = "Reads the RDS instance's replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege).")
+    public static final class ReplicaStatusFn extends TypedFunction<Context, ReplicaStatusFn.Args, ReplicaStatusFn.Result> {
+        public record Args(
+                @Prop("Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration.")
+                Connection replica) {
+        }
+
+        public record Result(
+                @Prop(value = "Whether the replica's I/O thread is connected to the source (`Slave_IO_Running`/`Replica_IO_Running` is `Yes`).", always = true)
+                Boolean ioRunning,
+                @Prop(value = "Whether the replica's SQL (applier) thread is running.", always = true)
+                Boolean sqlRunning,
+                @Prop("`Seconds_Behind_Master`/`Seconds_Behind_Source`; absent while a thread is stopped.")
+                Integer secondsBehindSource,
+                @Prop("The last I/O thread error reported by the replica, empty when none.")
+                String lastIoError,
+                @Prop("The last SQL thread error reported by the replica, empty when none.")
+                String lastSqlError,
+                @Prop("The source binlog file whose events the replica has applied up to (`Relay_Master_Log_File`). Binlogs on the source older than this one are no longer needed by this replica and may be purged.")
+                String appliedSourceLogFile,
+                @Prop("Position in `appliedSourceLogFile` up to which events have been applied (`Exec_Master_Log_Pos`).")
+                Long appliedSourceLogPosition,
+                @Prop("Source host the replica is configured with.")
+                String sourceHost,
+                @Prop("Source port.")
+                Integer sourcePort,
+                @Prop("Replication user.")
+                String sourceUser,
+                @Prop("GTID mode (`No`, `Slave_Pos`, `Current_Pos` on MariaDB; `0`/`1` auto-position on MySQL).")
+                String usingGtid,
+                @Prop("Configured delay (`SQL_Delay`).")
+                Integer delaySeconds,
+                @Prop("Last I/O error number.")
+                Integer lastIoErrno,
+                @Prop("Last SQL error number.")
+                Integer lastSqlErrno,
+                @Prop(value = "Whether replication is configured at all.", always = true)
+                Boolean configured) {
+        }
+
+        public ReplicaStatusFn() {
+            super(Args.class, Result.class);
         }
 
         @Override
-        public Map<String, Object> invoke(Context ctx, Props args) {
-            validate(args, "replica");
-            try (Session s = ctx.open(args, "replica")) {
+        protected void check(Check<Args> c) {
+            Connection.check(c, Args::replica);
+        }
+
+        @Override
+        protected Result call(Context ctx, Args args) {
+            try (Session s = ctx.open(args.replica(), "replica")) {
                 ReplicaStatus st = Replication.status(s);
-                Map<String, Object> out = new LinkedHashMap<>(st.outputs());
-                out.put("configured", st.configured());
-                out.put("sourceHost", st.sourceHost());
-                out.put("sourcePort", st.sourcePort() == null ? null : st.sourcePort().doubleValue());
-                out.put("sourceUser", st.sourceUser());
-                out.put("usingGtid", st.usingGtid());
-                out.put("delaySeconds", st.delaySeconds() == null ? null : st.delaySeconds().doubleValue());
-                out.put("lastIoErrno", (double) st.lastIoErrno());
-                out.put("lastSqlErrno", (double) st.lastSqlErrno());
-                return out;
+                return new Result(st.ioRunning(), st.sqlRunning(), st.secondsBehind(), st.lastIoError(), st.lastSqlError(),
+                        st.appliedFile(), st.appliedPosition(), st.sourceHost(), st.sourcePort(), st.sourceUser(), st.usingGtid(),
+                        st.delaySeconds(), st.lastIoErrno(), st.lastSqlErrno(), st.configured());
             }
         }
     }
 
-    static final class InstanceEndpoint implements Function {
-        @Override
-        public String token() {
-            return "rdsreplication:index:getInstanceEndpoint";
+    @SchemaType(token = "rdsreplication:index:getInstanceEndpoint", description = "Looks up an RDS DB instance: endpoint, resolved IPs, security groups and the settings the runbook's guidelines depend on.")
+    public static final class InstanceEndpoint extends TypedFunction<Context, InstanceEndpoint.Args, InstanceEndpoint.Result> {
+        public record Args(
+                @Prop(value = "The RDS DB instance identifier.", required = true)
+                String dbInstanceIdentifier) {
+        }
+
+        public record Result(
+                @Prop(value = "Endpoint address.", always = true)
+                String address,
+                @Prop(value = "Endpoint port.", always = true)
+                Integer port,
+                @Prop(value = "IP addresses the endpoint resolves to now.", always = true)
+                List<String> ips,
+                @Prop(value = "VPC security groups of the instance.", always = true)
+                List<String> securityGroupIds,
+                @Prop(value = "Automated backup retention in days (0 = off).", always = true)
+                Integer backupRetentionPeriod,
+                @Prop(value = "Engine.", always = true)
+                String engine,
+                @Prop(value = "Engine version.", always = true)
+                String engineVersion,
+                @Prop(value = "Whether the instance is Multi-AZ.", always = true)
+                Boolean multiAz,
+                @Prop("Set when the instance is itself an RDS read replica.")
+                String readReplicaSourceDbInstanceIdentifier) {
+        }
+
+        public InstanceEndpoint() {
+            super(Args.class, Result.class);
         }
 
         @Override
-        public Map<String, Object> invoke(Context ctx, Props args) {
-            String id = args.string("dbInstanceIdentifier");
-            if (id == null || !id.matches("[A-Za-z][A-Za-z0-9-]{0,62}")) {
-                throw new ProviderException.InvalidInput("dbInstanceIdentifier", "must be 1-63 letters, digits or hyphens, starting with a letter");
+        protected void check(Check<Args> c) {
+            String id = c.news().dbInstanceIdentifier();
+            if (id != null && !id.matches("[A-Za-z][A-Za-z0-9-]{0,62}")) {
+                c.fail(Args::dbInstanceIdentifier, "must be 1-63 letters, digits or hyphens, starting with a letter");
             }
-            var inst = Instances.describe(ctx.aws().rds(), id);
-            Map<String, Object> out = new LinkedHashMap<>();
+        }
+
+        @Override
+        protected Result call(Context ctx, Args args) {
+            var inst = Instances.describe(ctx.aws().rds(), args.dbInstanceIdentifier());
             String address = inst.endpoint() == null || inst.endpoint().address() == null ? "" : inst.endpoint().address();
-            out.put("address", address);
             Integer port = inst.endpoint() != null && inst.endpoint().port() != null ? inst.endpoint().port() : inst.dbInstancePort();
-            out.put("port", port == null ? 3306.0 : port.doubleValue());
-            out.put("ips", new ArrayList<Object>(Instances.resolve(address)));
-            List<Object> sgs = new ArrayList<>();
+            List<String> sgs = new ArrayList<>();
             if (inst.hasVpcSecurityGroups()) inst.vpcSecurityGroups().forEach(g -> sgs.add(g.vpcSecurityGroupId()));
-            out.put("securityGroupIds", sgs);
-            out.put("backupRetentionPeriod", inst.backupRetentionPeriod() == null ? 0.0 : inst.backupRetentionPeriod().doubleValue());
-            out.put("engine", inst.engine());
-            out.put("engineVersion", inst.engineVersion());
-            out.put("multiAz", Boolean.TRUE.equals(inst.multiAZ()));
-            out.put("readReplicaSourceDbInstanceIdentifier", inst.readReplicaSourceDBInstanceIdentifier() == null ? "" : inst.readReplicaSourceDBInstanceIdentifier());
-            return out;
+            return new Result(address, port == null ? 3306 : port, List.copyOf(Instances.resolve(address)), sgs,
+                    inst.backupRetentionPeriod() == null ? 0 : inst.backupRetentionPeriod(), inst.engine(), inst.engineVersion(),
+                    Boolean.TRUE.equals(inst.multiAZ()),
+                    inst.readReplicaSourceDBInstanceIdentifier() == null ? "" : inst.readReplicaSourceDBInstanceIdentifier());
         }
     }
 }

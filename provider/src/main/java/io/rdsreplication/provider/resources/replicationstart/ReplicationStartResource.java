@@ -1,101 +1,116 @@
 package io.rdsreplication.provider.resources.replicationstart;
 
-import io.rdsreplication.provider.core.CheckFailure;
-import io.rdsreplication.provider.core.Context;
+import io.rdsreplication.provider.core.Changes;
+import io.rdsreplication.provider.core.Check;
 import io.rdsreplication.provider.core.DiffResult;
+import io.rdsreplication.provider.core.Inputs;
+import io.rdsreplication.provider.core.Prop;
 import io.rdsreplication.provider.core.ProviderException;
-import io.rdsreplication.provider.core.Props;
-import io.rdsreplication.provider.core.Resource;
-import io.rdsreplication.provider.core.Unknown;
-import io.rdsreplication.provider.mysql.ConnectionSpec;
+import io.rdsreplication.provider.core.SchemaType;
+import io.rdsreplication.provider.core.TypedResource;
 import io.rdsreplication.provider.mysql.ReplicaStatus;
 import io.rdsreplication.provider.mysql.Replication;
 import io.rdsreplication.provider.mysql.Session;
 import io.rdsreplication.provider.mysql.SqlErrors;
 import io.rdsreplication.provider.mysql.Validation;
+import io.rdsreplication.provider.resources.Context;
 import io.rdsreplication.provider.resources.externalmaster.ExternalMasterResource;
 import io.rdsreplication.provider.resources.externalmaster.Procedures;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import io.rdsreplication.provider.resources.types.Connection;
 
 /** rdsreplication:index:ReplicationStart — starts replication and proves it runs. */
-public final class ReplicationStartResource implements Resource {
+@SchemaType(token = ReplicationStartResource.TOKEN, description = "Starts replication on the RDS instance (runbook step 9) with `mysql.rds_start_replication` and confirms that it runs. Read shows a stopped or half-running replica as drift; `pulumi up` repairs it the way RDS allows (a half-running replica is stopped first, then started). A refusal of RDS is reported as RDS says it, with what to do. Delete calls `rds_stop_replication` unless replication is already stopped. Outputs which source binlogs have been applied, so you know which ones the source may purge (the runbook's second guideline). Import id: the replica's `host:port`.")
+public final class ReplicationStartResource extends TypedResource<Context, ReplicationStartResource.Args, ReplicationStartResource.State> {
     public static final String TOKEN = "rdsreplication:index:ReplicationStart";
     static final long STABLE_NANOS = 1_500_000_000L;
-    static final List<String> OUTPUTS = List.of("ioRunning", "sqlRunning", "secondsBehindSource", "lastIoError",
-            "lastSqlError", "appliedSourceLogFile", "appliedSourceLogPosition");
 
-    @Override
-    public String token() {
-        return TOKEN;
+    public record Args(
+            @Prop("Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration. Another host or port is another instance and replaces; new credentials do not.")
+            Connection replica,
+            @Prop(value = "The `id` of the ExternalMaster this starts. A new ExternalMaster (new starting position) replaces this resource, so replication starts again.", required = true, replaces = true,
+                    hint = ": the id of the ExternalMaster resource")
+            String externalMasterId,
+            @Prop(value = "Stop replication when it reaches this source binlog file (`rds_start_replication_until`; RDS for MySQL only). RDS refuses it on a multi-threaded replica (`replica_parallel_workers` > 1, MySQL's default since 8.0.27): set it to 0 or 1 in the DB parameter group; the provider checks this before calling anything.", replaces = true)
+            String untilBinlogFile,
+            @Prop(value = "Position in `untilBinlogFile`.", replaces = true, min = 4)
+            Long untilBinlogPosition,
+            @Prop(value = "Stop replication after this GTID set (`rds_start_replication_until_gtid`; RDS for MySQL only, single-threaded replica as for `untilBinlogFile`).", replaces = true)
+            String untilGtid,
+            @Prop(value = "Wait until both replication threads run, and fail with a diagnosis (wrong password, unreachable source, purged binlog, equal server ids) when they do not. Defaults to true. Shapes the waits only: a change updates nothing on the server.", defaultValue = "true", customDiff = true)
+            Boolean waitForRunning,
+            @Prop(value = "Also wait until the replica is at most this many seconds behind the source, reporting progress. Shapes the waits only.", customDiff = true, min = 0, max = 86400)
+            Integer maxLagSeconds,
+            @Prop(value = "Upper bound on the waits, in seconds. Defaults to 300. Shapes the waits only.", defaultValue = "300", customDiff = true, min = 1, max = 86400)
+            Integer timeoutSeconds) {
+        boolean until() {
+            return untilBinlogFile != null || untilGtid != null;
+        }
+    }
+
+    public record State(
+            @Inputs Args inputs,
+            @Prop(value = "Whether the replica's I/O thread is connected to the source (`Slave_IO_Running`/`Replica_IO_Running` is `Yes`).", always = true)
+            Boolean ioRunning,
+            @Prop(value = "Whether the replica's SQL (applier) thread is running.", always = true)
+            Boolean sqlRunning,
+            @Prop("`Seconds_Behind_Master`/`Seconds_Behind_Source`; absent while a thread is stopped.")
+            Integer secondsBehindSource,
+            @Prop(value = "The last I/O thread error reported by the replica, empty when none.", always = true)
+            String lastIoError,
+            @Prop(value = "The last SQL thread error reported by the replica, empty when none.", always = true)
+            String lastSqlError,
+            @Prop("The source binlog file whose events the replica has applied up to (`Relay_Master_Log_File`). Binlogs on the source older than this one are no longer needed by this replica and may be purged.")
+            String appliedSourceLogFile,
+            @Prop("Position in `appliedSourceLogFile` up to which events have been applied (`Exec_Master_Log_Pos`).")
+            Long appliedSourceLogPosition) {
+        static State of(Args in, ReplicaStatus st) {
+            return new State(in, st.ioRunning(), st.sqlRunning(), st.secondsBehind(), st.lastIoError(), st.lastSqlError(),
+                    st.appliedFile(), st.appliedPosition());
+        }
+    }
+
+    public ReplicationStartResource() {
+        super(Args.class, State.class, false);
     }
 
     @Override
-    public CheckResult check(Props olds, Props news) {
-        List<CheckFailure> f = new ArrayList<>();
-        Map<String, Object> in = news.copy();
-        if (news.object("replica") != null) f.addAll(ConnectionSpec.validate(news.object("replica")));
-        if (!news.isUnknown("externalMasterId") && !news.has("externalMasterId")) {
-            f.add(new CheckFailure("externalMasterId", "is required: the id of the ExternalMaster resource"));
-        }
-        boolean file = news.has("untilBinlogFile") || news.has("untilBinlogPosition");
-        if (file && news.has("untilGtid")) f.add(new CheckFailure("untilGtid", "give untilBinlogFile/untilBinlogPosition or untilGtid, not both"));
+    protected void check(Check<Args> c) {
+        Args in = c.news();
+        Connection.check(c, Args::replica);
+        boolean file = c.given(Args::untilBinlogFile) || c.given(Args::untilBinlogPosition);
+        if (file && c.given(Args::untilGtid)) c.fail(Args::untilGtid, "give untilBinlogFile/untilBinlogPosition or untilGtid, not both");
         if (file) {
-            if (!news.has("untilBinlogFile") || !news.has("untilBinlogPosition")) {
-                f.add(new CheckFailure(news.has("untilBinlogFile") ? "untilBinlogPosition" : "untilBinlogFile", "untilBinlogFile and untilBinlogPosition go together"));
-            } else if (!news.isUnknown("untilBinlogFile") && !Validation.isBinlogFile(news.string("untilBinlogFile"))) {
-                f.add(new CheckFailure("untilBinlogFile", "must be a binlog file name like mysql-bin.000031"));
+            if (!c.given(Args::untilBinlogFile) || !c.given(Args::untilBinlogPosition)) {
+                if (c.given(Args::untilBinlogFile)) c.fail(Args::untilBinlogPosition, "untilBinlogFile and untilBinlogPosition go together");
+                else c.fail(Args::untilBinlogFile, "untilBinlogFile and untilBinlogPosition go together");
+            } else if (in.untilBinlogFile() != null && !Validation.isBinlogFile(in.untilBinlogFile())) {
+                c.fail(Args::untilBinlogFile, "must be a binlog file name like mysql-bin.000031");
             }
         }
-        if (news.has("untilGtid") && !news.isUnknown("untilGtid") && !Validation.isGtid(news.string("untilGtid"))) {
-            f.add(new CheckFailure("untilGtid", "must be a GTID like 3E11FA47-71CA-11E1-9E33-C80AA9429562:23"));
+        if (in.untilGtid() != null && !Validation.isGtid(in.untilGtid())) {
+            c.fail(Args::untilGtid, "must be a GTID like 3E11FA47-71CA-11E1-9E33-C80AA9429562:23");
         }
-        if (!news.isUnknown("timeoutSeconds")) {
-            int t = news.integer("timeoutSeconds", 300);
-            if (t < 1 || t > 86400) f.add(new CheckFailure("timeoutSeconds", "must be between 1 and 86400"));
-            in.put("timeoutSeconds", (double) t);
-        }
-        if (!news.isUnknown("maxLagSeconds") && news.has("maxLagSeconds") && news.integer("maxLagSeconds") < 0) {
-            f.add(new CheckFailure("maxLagSeconds", "must be 0 or more"));
-        }
-        if (!news.isUnknown("waitForRunning")) in.put("waitForRunning", news.bool("waitForRunning", true));
-        return new CheckResult(in, f);
     }
 
     @Override
-    public DiffResult diff(String id, Props olds, Props news) {
+    protected void diff(Changes<Args, State> d) {
         // waitForRunning, maxLagSeconds and timeoutSeconds only shape the waits of create/update: not compared
-        DiffResult.Builder b = DiffResult.compare(olds, news,
-                List.of("externalMasterId", "untilBinlogFile", "untilBinlogPosition", "untilGtid"),
-                Set.of("externalMasterId", "untilBinlogFile", "untilBinlogPosition", "untilGtid"));
-        b.connection("replica", olds, news);
-        boolean until = news.has("untilBinlogFile") || news.has("untilGtid");
-        if (!until && news.bool("waitForRunning", true) && !news.isUnknown("waitForRunning")) {
+        Args news = d.news();
+        if (!news.until() && !Boolean.FALSE.equals(news.waitForRunning()) && !d.unknown(Args::waitForRunning)) {
             // drift: a stopped or broken replica is repaired by starting it again
-            if (olds.has("ioRunning") && !olds.bool("ioRunning", false)) b.put("ioRunning", DiffResult.Kind.UPDATE);
-            if (olds.has("sqlRunning") && !olds.bool("sqlRunning", false)) b.put("sqlRunning", DiffResult.Kind.UPDATE);
+            if (Boolean.FALSE.equals(d.olds().ioRunning())) d.putOutput(State::ioRunning, DiffResult.Kind.UPDATE);
+            if (Boolean.FALSE.equals(d.olds().sqlRunning())) d.putOutput(State::sqlRunning, DiffResult.Kind.UPDATE);
         }
-        return b.build();
     }
 
     @Override
-    public CreateResult create(Context ctx, Props in, boolean preview) {
-        Map<String, Object> out = in.copy();
-        if (preview) {
-            for (String k : OUTPUTS) out.put(k, Unknown.VALUE);
-            return new CreateResult("", out);
-        }
-        try (Session s = ctx.open(in, "replica")) {
+    protected Created<State> create(Context ctx, Args in, boolean preview) {
+        if (preview) return new Created<>("", new State(in, null, null, null, null, null, null, null));
+        try (Session s = ctx.open(in.replica(), "replica")) {
             String id = s.spec().address();
-            ReplicaStatus st = start(ctx, s, in);
-            out.putAll(st.outputs());
-            return new CreateResult(id, out);
+            return new Created<>(id, State.of(in, start(ctx, s, in)));
         } catch (Failed e) {
-            out.putAll(e.status.outputs());
-            throw new ProviderException.ResourceInitFailed(e.id, out, e.getMessage(), e);
+            throw initFailed(e.id, State.of(in, e.status), e.getMessage(), e);
         }
     }
 
@@ -115,21 +130,21 @@ public final class ReplicationStartResource implements Resource {
      * with a diagnosis. A half-running replica (RDS's BROKEN: one thread stopped or failed, or the I/O thread
      * still connecting) is stopped first: rds_start_replication refuses it otherwise.
      */
-    private static ReplicaStatus start(Context ctx, Session s, Props in) {
+    private static ReplicaStatus start(Context ctx, Session s, Args in) {
         String id = s.spec().address();
         ReplicaStatus st = Replication.status(s);
         if (!st.configured()) {
             throw new ProviderException.Precondition("replication is not configured on " + id
                     + ": the ExternalMaster resource must exist first (run pulumi refresh if it was reset by hand)");
         }
-        boolean until = in.has("untilBinlogFile") || in.has("untilGtid");
+        boolean until = in.until();
         Procedures.Call call = new Procedures.Call("mysql.rds_start_replication");
         if (until) {
-            call = Procedures.startUntil(ExternalMasterResource.engine(s), in.string("untilBinlogFile"),
-                    in.longValue("untilBinlogPosition"), in.string("untilGtid"));
+            call = Procedures.startUntil(ExternalMasterResource.engine(s), in.untilBinlogFile(),
+                    in.untilBinlogPosition(), in.untilGtid());
             int workers = Replication.parallelWorkers(s);
             if (workers > 1) {
-                throw new ProviderException.InvalidInput(in.has("untilGtid") ? "untilGtid" : "untilBinlogFile",
+                throw new ProviderException.InvalidInput(in.untilGtid() != null ? "untilGtid" : "untilBinlogFile",
                         "RDS refuses to replicate until a position on a multi-threaded replica, and this one has replica_parallel_workers = "
                                 + workers + " (MySQL's default since 8.0.27): set replica_parallel_workers to 0 or 1 in the instance's DB "
                                 + "parameter group, or remove the until inputs; nothing was changed");
@@ -152,15 +167,15 @@ public final class ReplicationStartResource implements Resource {
                 }
                 case NOT_CONFIGURED -> throw new ProviderException.Precondition("replication is not configured on " + id
                         + " (" + e.getMessage() + "): the ExternalMaster resource must exist first; run pulumi refresh, then pulumi up");
-                case MULTI_THREADED -> throw new ProviderException.InvalidInput(in.has("untilGtid") ? "untilGtid" : "untilBinlogFile",
+                case MULTI_THREADED -> throw new ProviderException.InvalidInput(in.untilGtid() != null ? "untilGtid" : "untilBinlogFile",
                         "RDS refuses to replicate until a position on a multi-threaded replica (" + e.getMessage()
                                 + "): set replica_parallel_workers to 0 or 1 in the DB parameter group");
                 default -> throw new ProviderException.Precondition("the RDS instance at " + id + " refused " + call.name() + ": "
                         + e.getMessage());
             }
         }
-        if (!in.bool("waitForRunning", true)) return Replication.status(s);
-        long deadline = System.nanoTime() + in.integer("timeoutSeconds", 300) * 1_000_000_000L;
+        if (Boolean.FALSE.equals(in.waitForRunning())) return Replication.status(s);
+        long deadline = System.nanoTime() + (in.timeoutSeconds() == null ? 300 : in.timeoutSeconds()) * 1_000_000_000L;
         long settle = System.nanoTime() + 3_000_000_000L;
         long runningSince = 0;
         while (true) {
@@ -186,7 +201,7 @@ public final class ReplicationStartResource implements Resource {
             ctx.progress().status("waiting for replication threads (I/O: " + st.ioState() + ", SQL: " + (st.sqlRunning() ? "Yes" : "No") + ")");
             ctx.sleep(250);
         }
-        Integer max = in.integer("maxLagSeconds");
+        Integer max = in.maxLagSeconds();
         if (max != null) {
             while (st.secondsBehind() == null || st.secondsBehind() > max) {
                 if (!st.running()) throw new Failed(id, st, "replication on " + id + " stopped while catching up: " + Diagnosis.of(st));
@@ -206,46 +221,35 @@ public final class ReplicationStartResource implements Resource {
     }
 
     @Override
-    public ReadResult read(Context ctx, String id, Props state, Props inputs) {
-        Props conn = inputs.has("replica") ? inputs : state;
-        try (Session s = ctx.open(conn, "replica")) {
+    protected State read(Context ctx, String id, State state, Args inputs) {
+        Args known = inputs != null && inputs.replica() != null ? inputs : state.inputs();
+        try (Session s = ctx.open(known.replica(), "replica")) {
             ReplicaStatus st = Replication.status(s);
-            if (!st.configured()) return ReadResult.gone();
-            Map<String, Object> in = inputs.copy();
-            if (!in.containsKey("externalMasterId") || in.get("externalMasterId") == null) {
-                in.put("externalMasterId", state.has("externalMasterId") ? state.string("externalMasterId") : id);
-            }
-            in.putIfAbsent("waitForRunning", true);
-            in.putIfAbsent("timeoutSeconds", 300.0);
-            Map<String, Object> out = state.copy();
-            out.putAll(in);
-            out.putAll(st.outputs());
-            return new ReadResult(id, out, in);
+            if (!st.configured()) return null;
+            Args given = inputs != null ? inputs : state.inputs();
+            String em = given.externalMasterId() != null ? given.externalMasterId() : id;
+            Args now = new Args(given.replica(), em, given.untilBinlogFile(), given.untilBinlogPosition(), given.untilGtid(),
+                    given.waitForRunning() == null ? Boolean.TRUE : given.waitForRunning(), given.maxLagSeconds(),
+                    given.timeoutSeconds() == null ? 300 : given.timeoutSeconds());
+            return State.of(now, st);
         }
     }
 
     @Override
-    public Map<String, Object> update(Context ctx, String id, Props olds, Props news, boolean preview) {
-        Map<String, Object> out = news.copy();
-        for (String k : OUTPUTS) out.put(k, olds.raw(k));
-        if (preview) {
-            for (String k : OUTPUTS) out.put(k, Unknown.VALUE);
-            return out;
-        }
-        try (Session s = ctx.open(news, "replica")) {
+    protected State update(Context ctx, String id, State olds, Args news, boolean preview) {
+        if (preview) return new State(news, null, null, null, null, null, null, null);
+        try (Session s = ctx.open(news.replica(), "replica")) {
             ReplicaStatus st = Replication.status(s);
-            boolean until = news.has("untilBinlogFile") || news.has("untilGtid");
-            if (!st.running() && !(until && st.ioRunning() && st.lastSqlErrno() == 0)) st = start(ctx, s, news);
-            out.putAll(st.outputs());
-            return out;
+            if (!st.running() && !(news.until() && st.ioRunning() && st.lastSqlErrno() == 0)) st = start(ctx, s, news);
+            return State.of(news, st);
         } catch (Failed e) {
             throw new ProviderException.Precondition(e.getMessage());
         }
     }
 
     @Override
-    public void delete(Context ctx, String id, Props state) {
-        try (Session s = ctx.open(state, "replica")) {
+    protected void delete(Context ctx, String id, State state) {
+        try (Session s = ctx.open(state.inputs().replica(), "replica")) {
             // stopping twice, or a replica stopped by hand, is not an error
             Replication.stop(s);
         }

@@ -1,28 +1,58 @@
 package io.rdsreplication.provider.resources.replicationuser;
 
-import io.rdsreplication.provider.core.CheckFailure;
-import io.rdsreplication.provider.core.Context;
+import io.rdsreplication.provider.core.Changes;
+import io.rdsreplication.provider.core.Check;
 import io.rdsreplication.provider.core.DiffResult;
+import io.rdsreplication.provider.core.Inputs;
+import io.rdsreplication.provider.core.Prop;
 import io.rdsreplication.provider.core.ProviderException;
-import io.rdsreplication.provider.core.Props;
-import io.rdsreplication.provider.core.Resource;
-import io.rdsreplication.provider.core.Secret;
-import io.rdsreplication.provider.core.Unknown;
-import io.rdsreplication.provider.mysql.ConnectionSpec;
+import io.rdsreplication.provider.core.SchemaType;
+import io.rdsreplication.provider.core.TypedResource;
 import io.rdsreplication.provider.mysql.Session;
 import io.rdsreplication.provider.mysql.SqlErrors;
 import io.rdsreplication.provider.mysql.Validation;
+import io.rdsreplication.provider.resources.Context;
+import io.rdsreplication.provider.resources.types.AuthPlugin;
+import io.rdsreplication.provider.resources.types.Connection;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** rdsreplication:index:ReplicationUser — the replication account on the external source. */
-public final class ReplicationUserResource implements Resource {
+@SchemaType(token = ReplicationUserResource.TOKEN, description = "The account the RDS replica uses to read the source's binlog: `CREATE USER` on the external source with `REPLICATION CLIENT` and `REPLICATION SLAVE` on `*.*` (runbook steps 6 and 7). Read compares grants by meaning (MariaDB shows `BINLOG MONITOR` for `REPLICATION CLIENT`), so a revoked privilege shows as drift and `pulumi up` grants it again. An account that already exists is refused, never adopted: import it with `pulumi import rdsreplication:index:ReplicationUser NAME 'user@host'`. (The one exception: an account that stores exactly this resource's password, by its `mysql_native_password` or `ed25519` hash, is the trace of an earlier create whose answer was lost, and is finished.) Account names are written as quoted identifiers and passwords as hashes (or as literals escaped for the session's sql_mode), so any sql_mode works. When the source user may not turn `sql_log_bin` off, the account's statements replicate to the RDS instance: the CLI says so.")
+public final class ReplicationUserResource extends TypedResource<Context, ReplicationUserResource.Args, ReplicationUserResource.State> {
     public static final String TOKEN = "rdsreplication:index:ReplicationUser";
-    static final Set<String> AUTH_PLUGINS = Set.of("mysql_native_password", "caching_sha2_password", "ed25519");
+
+    public record Args(
+            @Prop("Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.")
+            Connection source,
+            @Prop(value = "Name of the replication account (the user part of `'user'@'host'`; no control or invisible characters). Changing it replaces the account.", required = true, replaces = true)
+            String user,
+            @Prop(value = "Host part of the account: the RDS replica's address or a domain pattern such as `%.example.com` (letters, digits and `.:%_/-`). The runbook asks for an account restricted to your domain; `%` draws a warning. Changing it replaces the account.", required = true, replaces = true)
+            String host,
+            @Prop(value = "Password of the account. Generated (32 characters) when omitted. Changing it rotates the password in place with ALTER USER. An RDS instance running MySQL refuses replication passwords over 32 characters (error 3056): a longer one draws a warning.", always = true, secret = true, customDiff = true)
+            String password,
+            @Prop(value = "Whether the account must connect over TLS (`REQUIRE SSL`). Changed in place. Defaults to false.", defaultValue = "false")
+            Boolean requireSsl,
+            @Prop(value = "Authentication plugin of the account. Defaults to the server's default. Changing it replaces the account.", replaces = true)
+            AuthPlugin authPlugin) {
+        String plugin() {
+            return authPlugin == null ? null : authPlugin.wire();
+        }
+
+        boolean ssl() {
+            return Boolean.TRUE.equals(requireSsl);
+        }
+    }
+
+    public record State(
+            @Inputs Args inputs,
+            @Prop(value = "Privileges the account holds on `*.*`, normalised (`REPLICATION CLIENT`, `REPLICATION SLAVE`).", always = true)
+            List<String> grants) {
+    }
+
     static final int MAX_USER = 80;     // MariaDB; MySQL allows 32 and refuses longer names itself
     static final int MAX_HOST = 255;
     static final int PLUGIN_NOT_LOADED = 1524;   // ER_PLUGIN_IS_NOT_LOADED
@@ -35,66 +65,64 @@ public final class ReplicationUserResource implements Resource {
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    @Override
-    public String token() {
-        return TOKEN;
+    public ReplicationUserResource() {
+        super(Args.class, State.class, false);
     }
 
     @Override
-    public CheckResult check(Props olds, Props news) {
-        List<CheckFailure> f = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
-        Map<String, Object> inputs = news.copy();
-        if (news.object("source") != null) f.addAll(ConnectionSpec.validate(news.object("source")));
-        name(news, "user", MAX_USER, f);
-        name(news, "host", MAX_HOST, f);
-        if (news.known("host") && f.stream().noneMatch(x -> x.property().equals("host"))
-                && !HOST.matcher(news.string("host")).matches()) {
-            f.add(new CheckFailure("host", "must be a host name, an IP address, a netmask or a pattern with % and _ "
-                    + "(ASCII letters, digits and . - _ % : /), got " + Validation.show(news.string("host"))));
+    protected void check(Check<Args> c) {
+        Args in = c.news();
+        Connection.check(c, Args::source);
+        name(c, Args::user, in.user(), MAX_USER);
+        name(c, Args::host, in.host(), MAX_HOST);
+        if (in.host() != null && !c.failed(Args::host) && !HOST.matcher(in.host()).matches()) {
+            c.fail(Args::host, "must be a host name, an IP address, a netmask or a pattern with % and _ "
+                    + "(ASCII letters, digits and . - _ % : /), got " + Validation.show(in.host()));
         }
-        if (!news.isUnknown("password")) {
-            if (news.has("password")) {
-                String pw = news.string("password");
-                if (pw.isEmpty()) f.add(new CheckFailure("password", "must not be empty; omit it to have one generated"));
-                else if (pw.indexOf('\0') >= 0) f.add(new CheckFailure("password", "must not contain NUL bytes"));
-                else if (pw.length() > 256) f.add(new CheckFailure("password", "must be at most 256 characters"));
+        if (!c.unknown(Args::password)) {
+            String pw = in.password();
+            Args olds = c.olds();
+            if (pw != null) {
+                if (pw.isEmpty()) c.fail(Args::password, "must not be empty; omit it to have one generated");
+                else if (pw.indexOf('\0') >= 0) c.fail(Args::password, "must not contain NUL bytes");
+                else if (pw.length() > 256) c.fail(Args::password, "must be at most 256 characters");
                 else if (pw.codePointCount(0, pw.length()) > MYSQL_REPLICATION_PASSWORD_MAX) {
-                    warnings.add("password is longer than " + MYSQL_REPLICATION_PASSWORD_MAX + " characters: an RDS for MySQL "
+                    c.warn("password is longer than " + MYSQL_REPLICATION_PASSWORD_MAX + " characters: an RDS for MySQL "
                             + "instance refuses it as a replication password (error 3056, in ExternalMaster); fine for RDS "
                             + "for MariaDB. Omit password to have a " + MYSQL_REPLICATION_PASSWORD_MAX + "-character one generated");
                 }
-            } else if (olds.has("password") && olds.has("user")) {
-                inputs.put("password", new Secret(olds.string("password"))); // keep the generated one
-            } else if (!olds.has("user")) {
-                inputs.put("password", new Secret(generatePassword())); // a new account; an imported one keeps its own
+            } else if (olds != null && olds.password() != null && olds.user() != null) {
+                c.set(Args::password, olds.password()); // keep the generated one
+            } else if (olds == null || olds.user() == null) {
+                c.set(Args::password, generatePassword()); // a new account; an imported one keeps its own
             }
         }
-        if (news.known("authPlugin") && !AUTH_PLUGINS.contains(news.string("authPlugin"))) {
-            f.add(new CheckFailure("authPlugin", "must be one of " + String.join(", ", new java.util.TreeSet<>(AUTH_PLUGINS))));
-        }
-        if (!news.isUnknown("requireSsl")) {
-            inputs.put("requireSsl", news.bool("requireSsl", false));
-        }
-        return new CheckResult(inputs, f, warnings);
     }
 
-    private static void name(Props p, String key, int max, List<CheckFailure> f) {
-        if (p.isUnknown(key)) return;
-        String v = p.string(key);
-        if (v == null || v.isEmpty()) f.add(new CheckFailure(key, "is required and must not be empty"));
-        else if (v.indexOf('\0') >= 0) f.add(new CheckFailure(key, "must not contain NUL bytes"));
+    private static void name(Check<Args> c, io.rdsreplication.provider.core.Getter<Args, String> g, String v, int max) {
+        if (v == null || c.failed(g)) return; // absent: "is required"; unknown: checked when known
+        if (v.indexOf('\0') >= 0) c.fail(g, "must not contain NUL bytes");
         else if (v.codePointCount(0, v.length()) > max) {
-            f.add(new CheckFailure(key, "must be at most " + max + " characters, got " + v.codePointCount(0, v.length())));
-        } else if (v.codePoints().anyMatch(c -> c > 0xFFFF)) {
-            f.add(new CheckFailure(key, "must not contain characters outside the Basic Multilingual Plane (such as emoji): "
-                    + "account names are stored as utf8mb3 by MySQL and MariaDB"));
-        } else if (v.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL || Character.getType(c) == Character.FORMAT)) {
-            f.add(new CheckFailure(key, "must not contain control or invisible formatting characters (such as line breaks "
-                    + "or right-to-left overrides), which make one account name look like another: got " + Validation.show(v)));
+            c.fail(g, "must be at most " + max + " characters, got " + v.codePointCount(0, v.length()));
+        } else if (v.codePoints().anyMatch(ch -> ch > 0xFFFF)) {
+            c.fail(g, "must not contain characters outside the Basic Multilingual Plane (such as emoji): "
+                    + "account names are stored as utf8mb3 by MySQL and MariaDB");
+        } else if (v.codePoints().anyMatch(ch -> Character.getType(ch) == Character.CONTROL || Character.getType(ch) == Character.FORMAT)) {
+            c.fail(g, "must not contain control or invisible formatting characters (such as line breaks "
+                    + "or right-to-left overrides), which make one account name look like another: got " + Validation.show(v));
         } else if (!v.equals(v.strip())) {
-            f.add(new CheckFailure(key, "must not start or end with white space (the server would trim it)"));
+            c.fail(g, "must not start or end with white space (the server would trim it)");
         }
+    }
+
+    @Override
+    protected void diff(Changes<Args, State> d) {
+        // a password rotates in place; an imported account without one in the state keeps its own
+        if ((d.oldInputs().password() != null || d.unknown(Args::password)) && d.changed(Args::password)) {
+            d.put(Args::password, DiffResult.Kind.UPDATE);
+        }
+        List<String> grants = d.olds().grants();
+        if (grants != null && !grants.containsAll(REQUIRED_GRANTS)) d.putOutput(State::grants, DiffResult.Kind.UPDATE);
     }
 
     static String generatePassword() {
@@ -104,68 +132,43 @@ public final class ReplicationUserResource implements Resource {
     }
 
     @Override
-    public DiffResult diff(String id, Props olds, Props news) {
-        DiffResult.Builder b = DiffResult.compare(olds, news, List.of("user", "host", "authPlugin", "requireSsl"),
-                Set.of("user", "host", "authPlugin"));
-        // the source's host:port says which server holds the account: another one is a replace (create there,
-        // then drop here); credentials, TLS and timeouts only change how the provider connects
-        b.connection("source", olds, news);
-        if (olds.has("password") || news.isUnknown("password")) {
-            if (!DiffResult.equalValues(olds.raw("password"), news.raw("password")) || news.isUnknown("password")) {
-                b.put("password", DiffResult.Kind.UPDATE);
-            }
-        }
-        List<String> grants = olds.strings("grants");
-        if (grants != null && !grants.containsAll(REQUIRED_GRANTS)) b.put("grants", DiffResult.Kind.UPDATE);
-        return b.build();
-    }
-
-    @Override
-    public CreateResult create(Context ctx, Props in, boolean preview) {
-        String user = in.string("user");
-        String host = in.string("host");
-        Map<String, Object> out = in.copy();
-        if (preview) {
-            out.put("grants", Unknown.VALUE);
-            return new CreateResult("", out);
-        }
+    protected Created<State> create(Context ctx, Args in, boolean preview) {
+        String user = in.user();
+        String host = in.host();
+        if (preview) return new Created<>("", new State(in, null));
         if ("%".equals(host)) {
             ctx.progress().warn("host is '%': the account can connect from anywhere; the runbook asks for an account "
                     + "restricted to the replica's address or your domain");
         }
         String id = user + "@" + host;
-        try (Session s = ctx.open(in, "source")) {
+        try (Session s = ctx.open(in.source(), "source")) {
             keepOutOfBinlog(ctx, s, "creating", user, host);
-            String pw = in.string("password");
+            String pw = in.password();
             s.addSecret(pw);
             var existing = s.query(UserSql.SELECT_ACCOUNT, user, host);
-            if (!existing.isEmpty() && isOwnLostAttempt(s, existing.get(0), in.string("authPlugin"), pw)) {
+            if (!existing.isEmpty() && isOwnLostAttempt(s, existing.get(0), in.plugin(), pw)) {
                 // an earlier create of this very account (same password hash) whose answer was lost: finish it
                 ctx.progress().info("the account '" + user + "'@'" + host + "' already exists with this resource's password "
                         + "(an earlier attempt whose answer was lost): taking it over");
                 run(s, UserSql.grant(user, host));
-                if (in.bool("requireSsl", false)) run(s, UserSql.alterTls(user, host, true));
-                out.put("grants", readGrants(s, user, host));
-                return new CreateResult(id, out);
+                if (in.ssl()) run(s, UserSql.alterTls(user, host, true));
+                return new Created<>(id, new State(in, readGrants(s, user, host)));
             }
             if (!existing.isEmpty()) {
                 throw new ProviderException.Precondition("the account '" + user + "'@'" + host
                         + "' already exists on the source; to manage it, import it: pulumi import " + TOKEN
                         + " <name> '" + id + "' (or choose another user name)");
             }
-            run(s, UserSql.createUser(s.server(), user, host, in.string("authPlugin"), in.bool("requireSsl", false),
-                    passwordLiteral(s, in.string("authPlugin"), pw)));
+            run(s, UserSql.createUser(s.server(), user, host, in.plugin(), in.ssl(), passwordLiteral(s, in.plugin(), pw)));
             try {
                 run(s, UserSql.grant(user, host));
-                out.put("grants", readGrants(s, user, host));
+                return new Created<>(id, new State(in, readGrants(s, user, host)));
             } catch (ProviderException e) {
-                out.put("grants", List.of());
-                throw new ProviderException.ResourceInitFailed(id, out, "created the account but could not grant "
+                throw initFailed(id, new State(in, List.of()), "created the account but could not grant "
                         + "REPLICATION CLIENT, REPLICATION SLAVE: " + e.getMessage()
                         + "; fix the source user's privileges (it needs GRANT OPTION) and run pulumi up again", e);
             }
         }
-        return new CreateResult(id, out);
     }
 
     /**
@@ -248,52 +251,43 @@ public final class ReplicationUserResource implements Resource {
     }
 
     @Override
-    public ReadResult read(Context ctx, String id, Props state, Props inputs) {
+    protected State read(Context ctx, String id, State state, Args inputs) {
         String[] uh = splitId(id);
-        Props conn = inputs.has("source") ? inputs : state;
-        try (Session s = ctx.open(conn, "source")) {
+        Args known = inputs != null && inputs.source() != null ? inputs : state.inputs();
+        try (Session s = ctx.open(known.source(), "source")) {
             var rows = s.query(UserSql.SELECT_ACCOUNT, uh[0], uh[1]);
-            if (rows.isEmpty()) return ReadResult.gone();
+            if (rows.isEmpty()) return null;
             Map<String, String> row = rows.get(0);
             boolean ssl = !row.getOrDefault("ssl_type", "").isEmpty() && !"NONE".equalsIgnoreCase(row.get("ssl_type"));
-            Map<String, Object> in = inputs.copy();
-            in.put("user", uh[0]);
-            in.put("host", uh[1]);
-            in.put("requireSsl", ssl);
-            if (state.has("password") && !in.containsKey("password")) in.put("password", state.raw("password"));
-            if (in.containsKey("authPlugin") && in.get("authPlugin") != null) {
-                String plugin = row.getOrDefault("plugin", "");
-                if (!plugin.isEmpty()) in.put("authPlugin", plugin);
+            Args given = inputs != null ? inputs : new Args(null, null, null, null, null, null);
+            String password = given.password() != null ? given.password() : state.inputs().password();
+            AuthPlugin plugin = given.authPlugin();
+            if (plugin != null) {
+                String onServer = row.getOrDefault("plugin", "");
+                for (AuthPlugin p : AuthPlugin.values()) if (p.wire().equals(onServer)) plugin = p;
             }
-            Map<String, Object> out = state.copy();
-            out.putAll(in);
-            out.put("grants", grantsOf(row));
-            return new ReadResult(id, out, in);
+            Args now = new Args(given.source(), uh[0], uh[1], password, ssl, plugin);
+            return new State(now, grantsOf(row));
         }
     }
 
     @Override
-    public Map<String, Object> update(Context ctx, String id, Props olds, Props news, boolean preview) {
-        Map<String, Object> out = news.copy();
-        if (preview) {
-            out.put("grants", REQUIRED_GRANTS);
-            return out;
-        }
-        String user = news.string("user");
-        String host = news.string("host");
-        try (Session s = ctx.open(news, "source")) {
-            String pw = news.string("password");
+    protected State update(Context ctx, String id, State olds, Args news, boolean preview) {
+        if (preview) return new State(news, REQUIRED_GRANTS);
+        String user = news.user();
+        String host = news.host();
+        try (Session s = ctx.open(news.source(), "source")) {
+            String pw = news.password();
             s.addSecret(pw);
-            s.addSecret(olds.string("password"));
-            boolean rotate = pw != null && !DiffResult.equalValues(olds.raw("password"), news.raw("password"));
-            boolean ssl = news.bool("requireSsl", false);
-            boolean tls = ssl != olds.bool("requireSsl", false);
+            s.addSecret(olds.inputs().password());
+            boolean rotate = pw != null && !pw.equals(olds.inputs().password());
+            boolean ssl = news.ssl();
+            boolean tls = ssl != olds.inputs().ssl();
             List<String> grants = readGrants(s, user, host);
             boolean grant = !grants.containsAll(REQUIRED_GRANTS);
             if (rotate || tls || grant) keepOutOfBinlog(ctx, s, "changing", user, host);
             if (rotate) {
-                run(s, UserSql.alterPassword(s.server(), user, host, news.string("authPlugin"),
-                        passwordLiteral(s, news.string("authPlugin"), pw)));
+                run(s, UserSql.alterPassword(s.server(), user, host, news.plugin(), passwordLiteral(s, news.plugin(), pw)));
                 ctx.progress().info("rotated the password of '" + user + "'@'" + host + "'");
             }
             if (tls) run(s, UserSql.alterTls(user, host, ssl));
@@ -301,15 +295,14 @@ public final class ReplicationUserResource implements Resource {
                 run(s, UserSql.grant(user, host));
                 grants = readGrants(s, user, host);
             }
-            out.put("grants", grants);
+            return new State(news, grants);
         }
-        return out;
     }
 
     @Override
-    public void delete(Context ctx, String id, Props state) {
+    protected void delete(Context ctx, String id, State state) {
         String[] uh = splitId(id);
-        try (Session s = ctx.open(state, "source")) {
+        try (Session s = ctx.open(state.inputs().source(), "source")) {
             if (s.query(UserSql.SELECT_ACCOUNT, uh[0], uh[1]).isEmpty()) return; // already gone: nothing to log or replicate
             keepOutOfBinlog(ctx, s, "dropping", uh[0], uh[1]);
             run(s, UserSql.dropUser(uh[0], uh[1]));

@@ -2,13 +2,15 @@ package io.rdsreplication.provider.resources.securitygroupingress;
 
 import io.rdsreplication.provider.aws.AwsErrors;
 import io.rdsreplication.provider.aws.Instances;
-import io.rdsreplication.provider.core.CheckFailure;
-import io.rdsreplication.provider.core.Context;
+import io.rdsreplication.provider.core.Changes;
+import io.rdsreplication.provider.core.Check;
 import io.rdsreplication.provider.core.DiffResult;
+import io.rdsreplication.provider.core.Inputs;
+import io.rdsreplication.provider.core.Prop;
 import io.rdsreplication.provider.core.ProviderException;
-import io.rdsreplication.provider.core.Props;
-import io.rdsreplication.provider.core.Resource;
-import io.rdsreplication.provider.core.Unknown;
+import io.rdsreplication.provider.core.SchemaType;
+import io.rdsreplication.provider.core.TypedResource;
+import io.rdsreplication.provider.resources.Context;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.AuthorizeSecurityGroupIngressResponse;
@@ -26,12 +28,40 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /** rdsreplication:index:SecurityGroupIngress — one TCP ingress rule from the source into the RDS security group. */
-public final class SecurityGroupIngressResource implements Resource {
+@SchemaType(token = SecurityGroupIngressResource.TOKEN, description = "Opens the RDS instance's VPC security group to the external source (runbook step 5): one TCP ingress rule from `sourceCidr`. Outputs the RDS endpoint address and the IP addresses it resolves to, which the source-side firewall must allow (the runbook's `host` step). Import with the rule id `sgr-…`.")
+public final class SecurityGroupIngressResource extends TypedResource<Context, SecurityGroupIngressResource.Args, SecurityGroupIngressResource.State> {
     public static final String TOKEN = "rdsreplication:index:SecurityGroupIngress";
+
+    public record Args(
+            @Prop(value = "VPC security group to open. Give this or `dbInstanceIdentifier`, not both. Changing it replaces the rule.", always = true, replaces = true, customDiff = true)
+            String securityGroupId,
+            @Prop(value = "RDS DB instance whose first VPC security group and port are used (resolved with DescribeDBInstances). Changing it replaces the rule.", replaces = true)
+            String dbInstanceIdentifier,
+            @Prop(value = "IPv4 CIDR of the external source server, usually a `/32`. Changing it replaces the rule.", required = true, replaces = true,
+                    hint = " (the external source's address, e.g. 203.0.113.10/32)")
+            String sourceCidr,
+            @Prop(value = "TCP port to open. Defaults to the DB instance's port, else 3306. Changing it replaces the rule.", always = true, replaces = true, customDiff = true, min = 1, max = 65535)
+            Integer port,
+            @Prop("Description of the rule. Changed in place.")
+            String description,
+            @Prop("Tags of the security group rule. Changed in place.")
+            Map<String, String> tags) {
+    }
+
+    public record State(
+            @Inputs Args inputs,
+            @Prop(value = "The `sgr-` id of the rule.", always = true)
+            String securityGroupRuleId,
+            @Prop("Address of the RDS endpoint, when `dbInstanceIdentifier` is given.")
+            String endpointAddress,
+            @Prop(value = "IP addresses the endpoint resolves to now (empty when it does not resolve). A Multi-AZ failover can change them.", always = true)
+            List<String> endpointIps) {
+    }
+
     private static final Pattern CIDR4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
     private static final Pattern SG_ID = Pattern.compile("sg-[0-9a-f]{8,17}");
     private static final Pattern DB_ID = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,62}");
@@ -42,53 +72,45 @@ public final class SecurityGroupIngressResource implements Resource {
      */
     static final String OWNER_TAG = "rdsreplication:owner";
 
-    @Override
-    public String token() {
-        return TOKEN;
+    public SecurityGroupIngressResource() {
+        super(Args.class, State.class, false);
     }
 
     @Override
-    public CheckResult check(Props olds, Props news) {
-        List<CheckFailure> f = new ArrayList<>();
-        boolean sg = news.has("securityGroupId") || news.isUnknown("securityGroupId");
-        boolean db = news.has("dbInstanceIdentifier") || news.isUnknown("dbInstanceIdentifier");
+    protected void check(Check<Args> c) {
+        Args in = c.news();
+        boolean sg = c.given(Args::securityGroupId);
+        boolean db = c.given(Args::dbInstanceIdentifier);
         if (sg == db) {
-            f.add(new CheckFailure(sg ? "securityGroupId" : "dbInstanceIdentifier",
-                    "give exactly one of securityGroupId and dbInstanceIdentifier"));
+            if (sg) c.fail(Args::securityGroupId, "give exactly one of securityGroupId and dbInstanceIdentifier");
+            else c.fail(Args::dbInstanceIdentifier, "give exactly one of securityGroupId and dbInstanceIdentifier");
         }
-        if (news.known("securityGroupId") && !SG_ID.matcher(news.string("securityGroupId")).matches()) {
-            f.add(new CheckFailure("securityGroupId", "must look like sg-0123456789abcdef0"));
+        if (in.securityGroupId() != null && !SG_ID.matcher(in.securityGroupId()).matches()) {
+            c.fail(Args::securityGroupId, "must look like sg-0123456789abcdef0");
         }
-        if (news.known("dbInstanceIdentifier") && !DB_ID.matcher(news.string("dbInstanceIdentifier")).matches()) {
-            f.add(new CheckFailure("dbInstanceIdentifier", "must be 1-63 letters, digits or hyphens, starting with a letter"));
+        if (in.dbInstanceIdentifier() != null && !DB_ID.matcher(in.dbInstanceIdentifier()).matches()) {
+            c.fail(Args::dbInstanceIdentifier, "must be 1-63 letters, digits or hyphens, starting with a letter");
         }
-        if (!news.isUnknown("sourceCidr")) {
-            String cidr = news.string("sourceCidr");
-            String why = cidr == null ? "is required (the external source's address, e.g. 203.0.113.10/32)" : cidrProblem(cidr);
-            if (why != null) f.add(new CheckFailure("sourceCidr", why));
+        if (in.sourceCidr() != null && !in.sourceCidr().isEmpty()) {
+            String why = cidrProblem(in.sourceCidr());
+            if (why != null) c.fail(Args::sourceCidr, why);
         }
-        if (news.known("port")) {
-            int port = news.integer("port");
-            if (port < 1 || port > 65535) f.add(new CheckFailure("port", "must be between 1 and 65535, got " + port));
-        }
-        if (news.known("description")) {
-            String d = news.string("description");
+        if (in.description() != null) {
+            String d = in.description();
             if (d.length() > 255 || !d.matches("[A-Za-z0-9 ._\\-:/()#,@\\[\\]+=&;{}!$*]*")) {
-                f.add(new CheckFailure("description", "must be at most 255 characters of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*"));
+                c.fail(Args::description, "must be at most 255 characters of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*");
             }
         }
-        if (news.known("tags")) {
-            Map<String, String> tags = news.stringMap("tags");
-            for (var e : tags.entrySet()) {
+        if (in.tags() != null) {
+            for (var e : in.tags().entrySet()) {
                 if (e.getKey().equals(OWNER_TAG)) {
-                    f.add(new CheckFailure("tags." + e.getKey(), "is reserved for the provider's own bookkeeping"));
+                    c.failEntry(Args::tags, e.getKey(), "is reserved for the provider's own bookkeeping");
                 } else if (e.getKey().isEmpty() || e.getKey().length() > 128 || e.getKey().startsWith("aws:")) {
-                    f.add(new CheckFailure("tags." + e.getKey(), "tag keys must be 1-128 characters and not start with aws:"));
+                    c.failEntry(Args::tags, e.getKey(), "tag keys must be 1-128 characters and not start with aws:");
                 }
-                if (e.getValue().length() > 256) f.add(new CheckFailure("tags." + e.getKey(), "tag values must be at most 256 characters"));
+                if (e.getValue().length() > 256) c.failEntry(Args::tags, e.getKey(), "tag values must be at most 256 characters");
             }
         }
-        return new CheckResult(news.copy(), f);
     }
 
     static String cidrProblem(String cidr) {
@@ -112,38 +134,27 @@ public final class SecurityGroupIngressResource implements Resource {
     }
 
     @Override
-    public DiffResult diff(String id, Props olds, Props news) {
-        DiffResult.Builder b = DiffResult.compare(olds, news, List.of("dbInstanceIdentifier", "sourceCidr",
-                "description", "tags"), Set.of("dbInstanceIdentifier", "sourceCidr"));
+    protected void diff(Changes<Args, State> d) {
         // securityGroupId and port are outputs too (resolved from the instance): compare them only when given
-        for (String k : List.of("securityGroupId", "port")) {
-            if ((news.has(k) || news.isUnknown(k))
-                    && (!DiffResult.equalValues(olds.raw(k), news.raw(k)) || news.isUnknown(k))) {
-                b.put(k, DiffResult.Kind.UPDATE_REPLACE);
-            }
+        if (d.decodedNews().given(Args::securityGroupId) && d.changed(Args::securityGroupId)) {
+            d.put(Args::securityGroupId, DiffResult.Kind.UPDATE_REPLACE);
         }
-        return b.build();
+        if (d.decodedNews().given(Args::port) && d.changed(Args::port)) d.put(Args::port, DiffResult.Kind.UPDATE_REPLACE);
     }
 
     @Override
-    public CreateResult create(Context ctx, Props in, boolean preview) {
-        Map<String, Object> out = in.copy();
-        if (preview) {
-            for (String k : List.of("securityGroupRuleId", "endpointAddress", "endpointIps")) out.put(k, Unknown.VALUE);
-            if (!in.has("securityGroupId")) out.put("securityGroupId", Unknown.VALUE);
-            if (!in.has("port")) out.put("port", Unknown.VALUE);
-            return new CreateResult("", out);
-        }
+    protected Created<State> create(Context ctx, Args in, boolean preview) {
+        if (preview) return new Created<>("", new State(in, null, null, null));
         Target t = resolve(ctx, in);
         Ec2Client ec2 = ctx.aws().ec2();
-        String cidr = in.string("sourceCidr");
+        String cidr = in.sourceCidr();
         IpRange.Builder range = IpRange.builder().cidrIp(cidr);
-        if (in.has("description")) range.description(in.string("description"));
+        if (in.description() != null) range.description(in.description());
         var req = software.amazon.awssdk.services.ec2.model.AuthorizeSecurityGroupIngressRequest.builder()
                 .groupId(t.groupId)
                 .ipPermissions(IpPermission.builder().ipProtocol("tcp").fromPort(t.port).toPort(t.port)
                         .ipRanges(range.build()).build());
-        Map<String, String> tags = new LinkedHashMap<>(in.stringMap("tags") == null ? Map.of() : in.stringMap("tags"));
+        Map<String, String> tags = new LinkedHashMap<>(in.tags() == null ? Map.of() : in.tags());
         String owner = owner(ctx.urn());
         if (owner != null) tags.put(OWNER_TAG, owner);
         if (!tags.isEmpty()) {
@@ -160,7 +171,7 @@ public final class SecurityGroupIngressResource implements Resource {
                 if (mine != null && owner != null && mine.hasTags()
                         && mine.tags().stream().anyMatch(x -> x.key().equals(OWNER_TAG) && owner.equals(x.value()))) {
                     ctx.progress().info("took over " + existing + ", created by an earlier attempt of this resource that timed out");
-                    return created(out, existing, t);
+                    return created(in, existing, t);
                 }
                 throw new ProviderException.Precondition("security group " + t.groupId + " already allows tcp/" + t.port
                         + " from " + cidr + (existing == null ? "" : " (rule " + existing + "); to manage that rule, import it: "
@@ -173,18 +184,14 @@ public final class SecurityGroupIngressResource implements Resource {
             if (existing == null) {
                 throw new ProviderException.Precondition("AuthorizeSecurityGroupIngress returned no rule id for " + t.groupId);
             }
-            resp = resp.toBuilder().securityGroupRules(SecurityGroupRule.builder().securityGroupRuleId(existing).build()).build();
+            return created(in, existing, t);
         }
-        return created(out, resp.securityGroupRules().get(0).securityGroupRuleId(), t);
+        return created(in, resp.securityGroupRules().get(0).securityGroupRuleId(), t);
     }
 
-    private static CreateResult created(Map<String, Object> out, String ruleId, Target t) {
-        out.put("securityGroupRuleId", ruleId);
-        out.put("securityGroupId", t.groupId);
-        out.put("port", (double) t.port);
-        out.put("endpointAddress", t.address);
-        out.put("endpointIps", Instances.resolve(t.address));
-        return new CreateResult(ruleId, out);
+    private static Created<State> created(Args in, String ruleId, Target t) {
+        Args resolved = new Args(t.groupId, in.dbInstanceIdentifier(), in.sourceCidr(), t.port, in.description(), in.tags());
+        return new Created<>(ruleId, new State(resolved, ruleId, t.address, Instances.resolve(t.address)));
     }
 
     static String owner(String urn) {
@@ -200,20 +207,20 @@ public final class SecurityGroupIngressResource implements Resource {
     private record Target(String groupId, int port, String address) {
     }
 
-    private static Target resolve(Context ctx, Props in) {
-        if (in.has("dbInstanceIdentifier")) {
-            var inst = Instances.describe(ctx.aws().rds(), in.string("dbInstanceIdentifier"));
+    private static Target resolve(Context ctx, Args in) {
+        if (in.dbInstanceIdentifier() != null) {
+            var inst = Instances.describe(ctx.aws().rds(), in.dbInstanceIdentifier());
             if (!inst.hasVpcSecurityGroups() || inst.vpcSecurityGroups().isEmpty()) {
                 throw new ProviderException.Precondition("DB instance " + inst.dbInstanceIdentifier()
                         + " has no VPC security group; give securityGroupId instead");
             }
-            int port = in.has("port") ? in.integer("port")
+            int port = in.port() != null ? in.port()
                     : inst.endpoint() != null && inst.endpoint().port() != null ? inst.endpoint().port()
                     : inst.dbInstancePort() != null && inst.dbInstancePort() > 0 ? inst.dbInstancePort() : 3306;
             String address = inst.endpoint() == null ? "" : inst.endpoint().address();
             return new Target(inst.vpcSecurityGroups().get(0).vpcSecurityGroupId(), port, address == null ? "" : address);
         }
-        return new Target(in.string("securityGroupId"), in.integer("port", 3306), "");
+        return new Target(in.securityGroupId(), in.port() == null ? 3306 : in.port(), "");
     }
 
     private static String findRule(Ec2Client ec2, String groupId, String cidr, int port) {
@@ -248,51 +255,51 @@ public final class SecurityGroupIngressResource implements Resource {
     }
 
     @Override
-    public ReadResult read(Context ctx, String id, Props state, Props inputs) {
+    protected State read(Context ctx, String id, State state, Args inputs) {
         if (!id.startsWith("sgr-")) throw new ProviderException.InvalidInput("id", "must be a security group rule id like sgr-0123456789abcdef0");
         SecurityGroupRule r = describe(ctx.aws().ec2(), id);
-        if (r == null) return ReadResult.gone();
-        Map<String, Object> in = inputs.copy();
-        if (!in.containsKey("dbInstanceIdentifier") || in.get("dbInstanceIdentifier") == null) {
-            in.put("securityGroupId", r.groupId());
-        }
-        in.put("sourceCidr", r.cidrIpv4());
-        if (in.get("port") != null || !inputs.has("dbInstanceIdentifier")) in.put("port", (double) r.fromPort());
-        if (r.description() != null && !r.description().isEmpty()) in.put("description", r.description());
-        else in.remove("description");
-        Map<String, Object> tags = new LinkedHashMap<>();
+        if (r == null) return null;
+        Args given = inputs != null ? inputs : new Args(null, null, null, null, null, null);
+        Map<String, String> tags = new LinkedHashMap<>();
         if (r.hasTags()) r.tags().forEach(t -> {
             if (!t.key().equals(OWNER_TAG)) tags.put(t.key(), t.value());
         });
-        if (!tags.isEmpty()) in.put("tags", tags);
-        else in.remove("tags");
-        Map<String, Object> out = state.copy();
-        out.putAll(in);
-        out.put("securityGroupRuleId", id);
-        out.put("securityGroupId", r.groupId());
-        out.put("port", (double) r.fromPort());
-        if (!out.containsKey("endpointAddress")) out.put("endpointAddress", "");
-        out.put("endpointIps", Instances.resolve((String) out.getOrDefault("endpointAddress", "")));
-        return new ReadResult(id, out, in);
+        Args now = new Args(r.groupId(), given.dbInstanceIdentifier(), r.cidrIpv4(), r.fromPort(),
+                r.description() == null || r.description().isEmpty() ? null : r.description(), tags.isEmpty() ? null : tags);
+        String address = state.endpointAddress() == null ? "" : state.endpointAddress();
+        return new State(now, id, address, Instances.resolve(address));
+    }
+
+    /** With dbInstanceIdentifier the group and port are resolved: the inputs keep them only when the program gave them. */
+    @Override
+    protected Args refreshedInputs(State now, Args given) {
+        Args in = now.inputs();
+        if (in.dbInstanceIdentifier() == null) return in;
+        return new Args(given == null ? null : given.securityGroupId(), in.dbInstanceIdentifier(), in.sourceCidr(),
+                given == null ? null : given.port() == null ? null : in.port(), in.description(), in.tags());
     }
 
     @Override
-    public Map<String, Object> update(Context ctx, String id, Props olds, Props news, boolean preview) {
-        Map<String, Object> out = olds.copy();
-        out.putAll(news.asMap());
+    protected State update(Context ctx, String id, State olds, Args news, boolean preview) {
+        Args was = olds.inputs();
+        // the group and port stay as resolved when the program does not give them
+        Args in = new Args(news.securityGroupId() != null ? news.securityGroupId() : was.securityGroupId(),
+                news.dbInstanceIdentifier(), news.sourceCidr(), news.port() != null ? news.port() : was.port(),
+                news.description(), news.tags());
+        State out = new State(in, id, olds.endpointAddress(), olds.endpointIps());
         if (preview) return out;
         Ec2Client ec2 = ctx.aws().ec2();
         try {
-            if (!DiffResult.equalValues(olds.raw("description"), news.raw("description"))) {
-                ec2.modifySecurityGroupRules(b -> b.groupId(olds.string("securityGroupId")).securityGroupRules(
+            if (!Objects.equals(was.description(), news.description())) {
+                ec2.modifySecurityGroupRules(b -> b.groupId(was.securityGroupId()).securityGroupRules(
                         SecurityGroupRuleUpdate.builder().securityGroupRuleId(id).securityGroupRule(
                                 SecurityGroupRuleRequest.builder().ipProtocol("tcp")
-                                        .fromPort(olds.integer("port")).toPort(olds.integer("port"))
-                                        .cidrIpv4(olds.string("sourceCidr"))
-                                        .description(news.string("description", "")).build()).build()));
+                                        .fromPort(was.port()).toPort(was.port())
+                                        .cidrIpv4(was.sourceCidr())
+                                        .description(news.description() == null ? "" : news.description()).build()).build()));
             }
-            Map<String, String> oldTags = olds.stringMap("tags") == null ? Map.of() : olds.stringMap("tags");
-            Map<String, String> newTags = news.stringMap("tags") == null ? Map.of() : news.stringMap("tags");
+            Map<String, String> oldTags = was.tags() == null ? Map.of() : was.tags();
+            Map<String, String> newTags = news.tags() == null ? Map.of() : news.tags();
             List<Tag> remove = new ArrayList<>();
             oldTags.forEach((k, v) -> {
                 if (!newTags.containsKey(k) && !k.equals(OWNER_TAG)) remove.add(Tag.builder().key(k).build());
@@ -306,14 +313,13 @@ public final class SecurityGroupIngressResource implements Resource {
         } catch (SdkException e) {
             throw AwsErrors.wrap(e, "updating security group rule " + id);
         }
-        out.put("securityGroupRuleId", id);
         return out;
     }
 
     @Override
-    public void delete(Context ctx, String id, Props state) {
+    protected void delete(Context ctx, String id, State state) {
         try {
-            ctx.aws().ec2().revokeSecurityGroupIngress(b -> b.groupId(state.string("securityGroupId")).securityGroupRuleIds(id));
+            ctx.aws().ec2().revokeSecurityGroupIngress(b -> b.groupId(state.inputs().securityGroupId()).securityGroupRuleIds(id));
         } catch (SdkException e) {
             if (AwsErrors.isNotFound(e)) return;
             throw AwsErrors.wrap(e, "RevokeSecurityGroupIngress " + id);

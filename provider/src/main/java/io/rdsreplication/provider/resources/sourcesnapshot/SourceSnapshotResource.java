@@ -1,72 +1,102 @@
 package io.rdsreplication.provider.resources.sourcesnapshot;
 
-import io.rdsreplication.provider.core.CheckFailure;
-import io.rdsreplication.provider.core.Context;
+import io.rdsreplication.provider.core.Changes;
+import io.rdsreplication.provider.core.Check;
 import io.rdsreplication.provider.core.DiffResult;
+import io.rdsreplication.provider.core.Inputs;
+import io.rdsreplication.provider.core.Prop;
 import io.rdsreplication.provider.core.ProviderException;
-import io.rdsreplication.provider.core.Props;
-import io.rdsreplication.provider.core.Resource;
-import io.rdsreplication.provider.core.Unknown;
+import io.rdsreplication.provider.core.SchemaType;
+import io.rdsreplication.provider.core.TypedResource;
 import io.rdsreplication.provider.mysql.ConnectionSpec;
 import io.rdsreplication.provider.mysql.ReplicaStatus;
 import io.rdsreplication.provider.mysql.Replication;
 import io.rdsreplication.provider.mysql.Session;
+import io.rdsreplication.provider.mysql.Validation;
+import io.rdsreplication.provider.resources.Context;
+import io.rdsreplication.provider.resources.types.Connection;
+import io.rdsreplication.provider.resources.types.LockMode;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * rdsreplication:index:SourceSnapshot — the initial copy from one consistent snapshot of the source. The copy
  * itself is {@link Copier}; this class is the lifecycle. Delete leaves the copied data in place.
+ *
+ * <p>What replaces (a new copy) and what does not: {@code databases}, compared as a set (order and repeats do not
+ * matter); the server a connection names ({@code host}, case-insensitive, and {@code port}) of {@code source} or
+ * {@code replica}. Everything else — credentials, {@code tls}, {@code caCert}, timeouts, and the knobs of how to
+ * copy — changes in place and never copies again. A connection given on one side only (the resource's own ↔ the
+ * provider's) is an in-place change: Diff does not see the provider's configuration; Update says so in the CLI
+ * when the server differs.
  */
-public final class SourceSnapshotResource implements Resource {
+@SchemaType(token = SourceSnapshotResource.TOKEN, description = "The initial copy (runbook steps 1\u20134), without the runbook's read-only window: the named databases are copied from one consistent snapshot of the source, and the snapshot's binlog coordinates and GTID are output to feed ExternalMaster. Progress is shown in the CLI. The copy is made once: only `databases` (as a set) or the server a connection names (`host`, `port` of `source` or `replica`) replace the resource and copy again; credentials, `tls`, `caCert`, timeouts, `lockMode`, `parallelism`, `overwrite` and `copyRoutines` change in place and copy nothing. A copy is refused while the RDS instance replicates (stop replication first), so a re-copy never races replication. A copy that is cancelled or fails leaves each database it began marked incomplete (a table `_rdsreplication_copy_incomplete`); the next `pulumi up` copies such a database again even without `overwrite`. Deleting the resource leaves the copied data in place. Not importable.")
+public final class SourceSnapshotResource extends TypedResource<Context, SourceSnapshotResource.Args, SourceSnapshotResource.State> {
     public static final String TOKEN = "rdsreplication:index:SourceSnapshot";
     static final Set<String> SYSTEM = Set.of("mysql", "information_schema", "performance_schema", "sys");
-    static final List<String> OUTPUTS = List.of("binlogFile", "binlogPosition", "gtid", "tablesCopied", "rowsCopied",
-            "bytesCopied", "lockMillis", "durationMillis");
 
-    @Override
-    public String token() {
-        return TOKEN;
+    public record Args(
+            @Prop("Connection to the external source server. Defaults to the provider's `source` configuration. A new `host` or `port` replaces the resource (a copy from another server); new credentials or TLS settings do not.")
+            Connection source,
+            @Prop("Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration. A new `host` or `port` replaces the resource (a copy onto another server, where `overwrite` decides whether an existing database may be dropped); new credentials or TLS settings do not.")
+            Connection replica,
+            @Prop(value = "Databases to copy from the source to the RDS instance. System schemas are refused. A different set (order does not matter) replaces the resource: a new copy.", required = true, replaces = true, customDiff = true,
+                    hint = ": name at least one database to copy")
+            List<String> databases,
+            @Prop(value = "`snapshot` (default): a consistent snapshot; the source stays writable (commits wait only while the copy's connections open their snapshots: milliseconds). `readOnly`: the runbook's whole-copy window: writes on the source wait until the copy ends. It is a FLUSH TABLES WITH READ LOCK held by one connection of the provider, not `read_only`: the server drops it with that connection, so a cancelled, failed or killed copy never leaves the source locked or read-only (if the network to the source is cut, the server drops it after 60 s of silence). Changing it later copies nothing.", defaultValue = "\"snapshot\"")
+            LockMode lockMode,
+            @Prop(value = "Number of tables copied at once, all from one consistent point. Defaults to 2.", defaultValue = "2", min = 1, max = 16)
+            Integer parallelism,
+            @Prop(value = "Allow copying into databases that already exist on the RDS instance (they are dropped and copied again). Defaults to false. Never needed to finish the provider's own interrupted copy. Changing it later copies nothing.", defaultValue = "false")
+            Boolean overwrite,
+            @Prop(value = "Also copy views' definitions, stored routines, triggers and events. Defaults to true.", defaultValue = "true")
+            Boolean copyRoutines) {
+    }
+
+    public record State(
+            @Inputs Args inputs,
+            @Prop(value = "Source binlog file of the snapshot (read with the GTID set, under the same lock).", always = true)
+            String binlogFile,
+            @Prop(value = "Source binlog position of the snapshot.", always = true)
+            Long binlogPosition,
+            @Prop(value = "GTID position of the snapshot. MariaDB: the `gtid_binlog_pos` form of the snapshot's binlog position (`BINLOG_GTID_POS`), for ExternalMaster's `gtid`. MySQL: the source's `gtid_executed` set at the snapshot (the `Executed_Gtid_Set` read with the coordinates while commits are blocked): the replica must add it to `gtid_purged` (`mysql.rds_set_external_source_gtid_purged`) before auto-position. Empty when GTIDs are not in use.", always = true)
+            String gtid,
+            @Prop(value = "Tables copied.", always = true)
+            Long tablesCopied,
+            @Prop(value = "Rows copied.", always = true)
+            Long rowsCopied,
+            @Prop(value = "Approximate bytes of row data copied.", always = true)
+            Long bytesCopied,
+            @Prop(value = "How long writes on the source were blocked, in milliseconds (the whole copy with `lockMode: readOnly`).", always = true)
+            Long lockMillis,
+            @Prop(value = "Duration of the copy, in milliseconds.", always = true)
+            Long durationMillis) {
+    }
+
+    public SourceSnapshotResource() {
+        super(Args.class, State.class, true);
     }
 
     @Override
-    public CheckResult check(Props olds, Props news) {
-        List<CheckFailure> f = new ArrayList<>();
-        Map<String, Object> in = news.copy();
-        for (String role : List.of("source", "replica")) {
-            if (news.object(role) != null) f.addAll(ConnectionSpec.validate(news.object(role)));
+    protected void check(Check<Args> c) {
+        Connection.check(c, Args::source);
+        Connection.check(c, Args::replica);
+        List<String> dbs = c.news().databases();
+        if (dbs == null) return; // absent: "is required"; unknown: checked when known
+        if (dbs.isEmpty()) {
+            c.fail(Args::databases, "is required: name at least one database to copy");
+            return;
         }
-        if (!news.containsUnknown("databases")) {
-            List<String> dbs = news.strings("databases");
-            if (dbs == null || dbs.isEmpty()) {
-                f.add(new CheckFailure("databases", "name at least one database to copy"));
-            } else {
-                Set<String> seen = new HashSet<>();
-                for (String db : dbs) {
-                    String why = problem(db);
-                    if (why == null && !seen.add(db)) why = "is listed twice";
-                    if (why != null) f.add(new CheckFailure("databases", io.rdsreplication.provider.mysql.Validation.show(db) + " " + why));
-                }
-            }
+        Set<String> seen = new HashSet<>();
+        for (String db : dbs) {
+            String why = problem(db);
+            if (why == null && !seen.add(db)) why = "is listed twice";
+            if (why != null) c.fail(Args::databases, Validation.show(db) + " " + why);
         }
-        if (!news.isUnknown("lockMode")) {
-            String m = news.string("lockMode", "snapshot");
-            if (!m.equals("snapshot") && !m.equals("readOnly")) f.add(new CheckFailure("lockMode", "must be snapshot or readOnly"));
-            in.put("lockMode", m);
-        }
-        if (!news.isUnknown("parallelism")) {
-            int p = news.integer("parallelism", 2);
-            if (p < 1 || p > 16) f.add(new CheckFailure("parallelism", "must be between 1 and 16, got " + p));
-            in.put("parallelism", (double) p);
-        }
-        if (!news.isUnknown("overwrite")) in.put("overwrite", news.bool("overwrite", false));
-        if (!news.isUnknown("copyRoutines")) in.put("copyRoutines", news.bool("copyRoutines", true));
-        return new CheckResult(in, f);
     }
 
     static String problem(String db) {
@@ -79,39 +109,16 @@ public final class SourceSnapshotResource implements Resource {
         return null;
     }
 
-    /** Inputs that only say how to copy: a change is recorded in place and copies nothing. */
-    static final List<String> KNOBS = List.of("lockMode", "parallelism", "overwrite", "copyRoutines");
-
-    /**
-     * What replaces (a new copy) and what does not:
-     * <ul>
-     *   <li>{@code databases}, compared as a set (order and repeats do not matter): a different copy;</li>
-     *   <li>the server a connection names ({@code host}, case-insensitive, and {@code port}, default 3306) of
-     *       {@code source} or {@code replica}: the data comes from, or goes to, another server;</li>
-     *   <li>everything else — credentials ({@code username}, {@code password}), {@code tls}, {@code caCert},
-     *       timeouts, and the knobs of how to copy — changes in place and never copies again.</li>
-     * </ul>
-     * A connection given on one side only (the resource's own ↔ the provider's) is an in-place change: Diff
-     * does not see the provider's configuration; Update says so in the CLI when the server differs.
-     */
     @Override
-    public DiffResult diff(String id, Props olds, Props news) {
-        DiffResult.Builder b = new DiffResult.Builder();
-        if (news.containsUnknown("databases")) {
-            b.put("databases", DiffResult.Kind.UPDATE_REPLACE);
-        } else if (!sameSet(olds.strings("databases"), news.strings("databases"))) {
-            b.put("databases", olds.has("databases") ? DiffResult.Kind.UPDATE_REPLACE : DiffResult.Kind.ADD_REPLACE);
-        }
-        for (String role : List.of("source", "replica")) b.connection(role, olds, news);
-        for (String k : KNOBS) {
-            if (news.isUnknown(k) || !DiffResult.equalValues(olds.raw(k), news.raw(k))) {
-                b.put(k, !olds.has(k) ? DiffResult.Kind.ADD : !news.has(k) ? DiffResult.Kind.DELETE : DiffResult.Kind.UPDATE);
-            }
+    protected void diff(Changes<Args, State> d) {
+        if (d.unknown(Args::databases)) {
+            d.put(Args::databases, DiffResult.Kind.UPDATE_REPLACE);
+        } else if (!sameSet(d.oldInputs().databases(), d.news().databases())) {
+            d.put(Args::databases, true);
         }
         // delete (which leaves the data) before the new copy: the engine then first replaces what depends on this
         // copy — an ExternalMaster whose snapshotId names it, and its ReplicationStart — so replication is stopped
         // and reset before the copy, and re-pointed at the new copy's coordinates after it
-        return b.deleteBeforeReplace(true).build();
     }
 
     static boolean sameSet(List<String> a, List<String> b) {
@@ -119,16 +126,12 @@ public final class SourceSnapshotResource implements Resource {
     }
 
     @Override
-    public CreateResult create(Context ctx, Props in, boolean preview) {
-        Map<String, Object> out = in.copy();
-        if (preview) {
-            for (String k : OUTPUTS) out.put(k, Unknown.VALUE);
-            return new CreateResult("", out);
-        }
-        List<String> dbs = in.strings("databases");
-        ConnectionSpec source = ctx.connection(in, "source");
-        ConnectionSpec replica = ctx.connection(in, "replica");
-        boolean overwrite = in.bool("overwrite", false);
+    protected Created<State> create(Context ctx, Args in, boolean preview) {
+        if (preview) return new Created<>("", new State(in, null, null, null, null, null, null, null, null));
+        List<String> dbs = in.databases();
+        ConnectionSpec source = ctx.connection(in.source(), "source");
+        ConnectionSpec replica = ctx.connection(in.replica(), "replica");
+        boolean overwrite = Boolean.TRUE.equals(in.overwrite());
         try (Session s = Session.open(source, "source"); Session r = Session.open(replica, "replica")) {
             List<String> dropped = new ArrayList<>();
             for (String db : dbs) {
@@ -148,17 +151,12 @@ public final class SourceSnapshotResource implements Resource {
             }
             refuseUnderRunningReplication(ctx, r, replica, dbs, dropped);
         }
-        Copier.Result res = new Copier(source, replica, dbs, in.string("lockMode", "snapshot"), in.integer("parallelism", 2),
-                in.bool("copyRoutines", true), ctx).run();
-        out.put("binlogFile", res.binlogFile());
-        out.put("binlogPosition", (double) res.binlogPosition());
-        out.put("gtid", res.gtid());
-        out.put("tablesCopied", (double) res.tables());
-        out.put("rowsCopied", (double) res.rows());
-        out.put("bytesCopied", (double) res.bytes());
-        out.put("lockMillis", (double) res.lockMillis());
-        out.put("durationMillis", (double) res.durationMillis());
-        return new CreateResult(String.join(",", dbs) + "@" + res.binlogFile() + ":" + res.binlogPosition(), out);
+        LockMode lock = in.lockMode() == null ? LockMode.SNAPSHOT : in.lockMode();
+        Copier.Result res = new Copier(source, replica, dbs, lock.wire(), in.parallelism() == null ? 2 : in.parallelism(),
+                !Boolean.FALSE.equals(in.copyRoutines()), ctx).run();
+        return new Created<>(String.join(",", dbs) + "@" + res.binlogFile() + ":" + res.binlogPosition(),
+                new State(in, res.binlogFile(), res.binlogPosition(), res.gtid(), (long) res.tables(), res.rows(), res.bytes(),
+                        res.lockMillis(), res.durationMillis()));
     }
 
     /**
@@ -186,43 +184,51 @@ public final class SourceSnapshotResource implements Resource {
     }
 
     @Override
-    public ReadResult read(Context ctx, String id, Props state, Props inputs) {
-        if (state.asMap().isEmpty()) {
+    protected State read(Context ctx, String id, State state, Args inputs) {
+        if (state.binlogFile() == null && state.inputs().databases() == null) {
             throw new ProviderException.Precondition("SourceSnapshot cannot be imported: it records a copy made once");
         }
         // the copy is a past event: state stays as recorded
-        return new ReadResult(id, state.copy(), inputs.copy());
+        return state;
     }
 
-    /** Records new credentials, TLS settings or knobs: no SQL, nothing copied again (see {@link #diff}). */
     @Override
-    public Map<String, Object> update(Context ctx, String id, Props olds, Props news, boolean preview) {
-        Map<String, Object> out = olds.copy();
-        out.putAll(news.asMap());
+    protected Args refreshedInputs(State now, Args given) {
+        return given != null ? given : now.inputs();
+    }
+
+    /** Records new credentials, TLS settings or knobs: no SQL, nothing copied again (see the class comment). */
+    @Override
+    protected State update(Context ctx, String id, State olds, Args news, boolean preview) {
+        State out = new State(news, olds.binlogFile(), olds.binlogPosition(), olds.gtid(), olds.tablesCopied(), olds.rowsCopied(),
+                olds.bytesCopied(), olds.lockMillis(), olds.durationMillis());
         if (preview) return out;
-        for (String role : List.of("source", "replica")) {
-            if ((olds.object(role) == null) == (news.object(role) == null)) continue;
-            String was = address(ctx, olds, role);
-            String now = address(ctx, news, role);
-            if (was != null && now != null && !was.equalsIgnoreCase(now)) {
-                ctx.progress().warn("SourceSnapshot's " + role + " is now " + now + ", but its copy was made with " + was
-                        + "; nothing is copied again. To copy again, run pulumi up --replace on this resource");
-            }
-        }
+        warnIfMoved(ctx, "source", olds.inputs().source(), news.source());
+        warnIfMoved(ctx, "replica", olds.inputs().replica(), news.replica());
         ctx.progress().info("SourceSnapshot: new settings recorded; the copy is not made again");
         return out;
     }
 
-    private static String address(Context ctx, Props p, String role) {
+    private static void warnIfMoved(Context ctx, String role, Connection was, Connection now) {
+        if ((was == null) == (now == null)) return;
+        String a = address(ctx, was, role);
+        String b = address(ctx, now, role);
+        if (a != null && b != null && !a.equalsIgnoreCase(b)) {
+            ctx.progress().warn("SourceSnapshot's " + role + " is now " + b + ", but its copy was made with " + a
+                    + "; nothing is copied again. To copy again, run pulumi up --replace on this resource");
+        }
+    }
+
+    private static String address(Context ctx, Connection c, String role) {
         try {
-            return ctx.connection(p, role).address();
+            return ctx.connection(c, role).address();
         } catch (ProviderException e) {
             return null;
         }
     }
 
     @Override
-    public void delete(Context ctx, String id, Props state) {
+    protected void delete(Context ctx, String id, State state) {
         // Deleting the resource leaves the copied databases on the RDS instance (documented in the schema).
         ctx.progress().info("SourceSnapshot removed from the stack; the copied data stays on the RDS instance");
     }

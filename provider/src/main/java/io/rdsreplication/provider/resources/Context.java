@@ -1,6 +1,10 @@
-package io.rdsreplication.provider.core;
+package io.rdsreplication.provider.resources;
 
 import io.rdsreplication.provider.aws.AwsClients;
+import io.rdsreplication.provider.core.Cancellation;
+import io.rdsreplication.provider.core.ProviderException;
+import io.rdsreplication.provider.core.Progress;
+import io.rdsreplication.provider.resources.types.Connection;
 import io.rdsreplication.provider.mysql.ConnectionSpec;
 import io.rdsreplication.provider.mysql.Session;
 
@@ -36,14 +40,17 @@ public record Context(ProviderConfig config, AwsClients aws, Progress progress, 
     }
 
     /** The connection for {@code role} ("source" or "replica"): the resource's own, else the provider's. */
-    public ConnectionSpec connection(Props inputs, String role) {
-        Props own = inputs == null ? null : inputs.object(role);
-        Props p = own != null ? own : (role.equals("source") ? config.source() : config.replica());
-        return ConnectionSpec.from(p, role);
+    public ConnectionSpec connection(Connection own, String role) {
+        Connection c = own != null ? own : config == null ? null : role.equals("source") ? config.source() : config.replica();
+        if (c == null) {
+            throw new ProviderException.InvalidInput(role, "no connection given: set `" + role
+                    + "` on the resource or `rdsreplication:" + role + "` in the provider configuration");
+        }
+        return c.spec();
     }
 
-    public Session open(Props inputs, String role) {
-        return Session.open(connection(inputs, role), role);
+    public Session open(Connection own, String role) {
+        return Session.open(connection(own, role), role);
     }
 
     public Context withProgress(Progress p) {
