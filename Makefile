@@ -20,7 +20,7 @@ help:
 	@echo "make test-matrix   integration and end-to-end tests on the extended pairs (MATRIX_PAIRS)"
 	@echo "make provider      build the plugin jar;  make install: into .bin/provider"
 	@echo "make testbed-up    start source + RDS-like replica (ENGINES=src:replica), moto, pulumi;  make testbed-down"
-	@echo "make sdk           regenerate sdk/java from schema.json;  make dist: plugin tarball;  make bench"
+	@echo "make sdk           regenerate sdk/{java,nodejs,python,go} from schema.json;  make dist: plugin tarball;  make bench"
 
 java-check:
 	@command -v mvn >/dev/null || { echo "Maven is required (apt-get install maven)"; exit 1; }
@@ -61,7 +61,8 @@ test: java-check testbed-up
 	$(MAKE) install
 	$(MVN) -DskipTests -pl sdk/java -am install
 	mvn -B -e -ntp test
-	testbed/test-pairs.sh $(PAIRS)
+	scripts/check-sdk.sh
+	FIRST_PAIR_ARGS=-Dlanguages testbed/test-pairs.sh $(PAIRS)
 
 test-matrix: java-check testbed-up
 	$(MAKE) install
