@@ -2,7 +2,7 @@
 # Regenerates the four SDKs from schema.json: Java with the pinned pulumi CLI and Java language host
 # (`pulumi package gen-sdk`), TypeScript (nodejs), Python and Go with our generator tools/sdkgen (Pulumi's codegen
 # packages; the nodejs/python/go language hosts cannot be had here). Build outputs inside sdk/<language>
-# (node_modules, bin, dist, build, *.egg-info, target) are left alone; every other file is the generator's.
+# (node_modules, bin, dist, build, *.egg-info, __pycache__) are left alone; every other file is the generator's.
 #   gen-sdk.sh [SDK_ROOT]   (default: sdk; writes SDK_ROOT/{java,nodejs,python,go}; sdk/java/pom.xml is kept)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
