@@ -21,7 +21,7 @@ help:
 	@echo "make provider      build the plugin jar;  make install: into .bin/provider"
 	@echo "make testbed-up    start source + RDS-like replica (ENGINES=src:replica), moto, pulumi;  make testbed-down"
 	@echo "make schema        regenerate schema.json from the provider's declarations"
-	@echo "make sdk           regenerate sdk/java from schema.json;  make dist: plugin tarball;  make bench"
+	@echo "make sdk           regenerate sdk/{java,nodejs,python,go} from schema.json;  make dist: plugin tarball;  make bench"
 
 java-check:
 	@command -v mvn >/dev/null || { echo "Maven is required (apt-get install maven)"; exit 1; }
@@ -66,7 +66,8 @@ test: java-check testbed-up
 	$(MAKE) install
 	$(MVN) -DskipTests -pl sdk/java -am install
 	mvn -B -e -ntp test
-	testbed/test-pairs.sh $(PAIRS)
+	scripts/check-sdk.sh
+	FIRST_PAIR_ARGS=-Dlanguages testbed/test-pairs.sh $(PAIRS)
 
 test-matrix: java-check testbed-up
 	$(MAKE) install

@@ -4,7 +4,8 @@
 # provider/target/failsafe-reports-<source>_<replica>/, prints one summary line per pair and fails if any failed.
 # Afterwards the test bed runs the pair it ran before (or the default pair).
 #   testbed/test-pairs.sh PAIR...      e.g. testbed/test-pairs.sh mariadb1011:mariadb1011 mysql80:mysql80
-# Extra Maven arguments: FAILSAFE_ARGS (e.g. FAILSAFE_ARGS=-Dit.test=TestBedIT).
+# Extra Maven arguments: FAILSAFE_ARGS (e.g. FAILSAFE_ARGS=-Dit.test=TestBedIT); FIRST_PAIR_ARGS for the first pair
+# only (make test: -Dlanguages, the TypeScript/Python/Go examples once).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
@@ -13,6 +14,7 @@ TB=${TESTBED_DIR:-$ROOT/.testbed}
 before=$(cat "$TB/engines.pair" 2>/dev/null || echo mariadb1011:mariadb1011)
 summary=()
 failed=0
+first=${FIRST_PAIR_ARGS:-}
 for pair in "$@"; do
   name=${pair/:/_}
   reports=provider/target/failsafe-reports-$name
@@ -29,8 +31,9 @@ for pair in "$@"; do
   echo "=== $pair: integration and end-to-end tests (log: $log)" >&2
   # surefire ran once already (make test); here only failsafe runs
   # shellcheck disable=SC2086
-  mvn -B -e -ntp verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false ${FAILSAFE_ARGS:-} 2>&1 | tee "$log"
+  mvn -B -e -ntp verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false ${FAILSAFE_ARGS:-} $first 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
+  first=
   [ -d provider/target/failsafe-reports ] && mv provider/target/failsafe-reports "$reports"
   counts="no failsafe summary"
   if [ -f "$reports/failsafe-summary.xml" ]; then

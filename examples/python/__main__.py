@@ -1,0 +1,4 @@
+"""`pulumi up` runs this file: the program is runbook.py."""
+from runbook import runbook
+
+runbook()
