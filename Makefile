@@ -61,6 +61,8 @@ test: java-check testbed-up
 	$(MAKE) install
 	$(MVN) -DskipTests -pl sdk/java -am install
 	mvn -B -e -ntp test
+	scripts/dist.sh $(VERSION) $(JAR)
+	scripts/dist-test.sh
 	testbed/test-pairs.sh $(PAIRS)
 
 test-matrix: java-check testbed-up
@@ -71,7 +73,7 @@ test-matrix: java-check testbed-up
 demo: testbed-up install
 	examples/demo.sh
 
-bench: testbed-up install
+bench: testbed-up install dist
 	bench/run.sh
 
 dist: provider
