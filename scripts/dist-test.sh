@@ -6,9 +6,9 @@
 #    make the JVM fail rather than start without it);
 #  - (b) a YAML program that only names the package (type tokens, version and the schema's pluginDownloadURL,
 #    which PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES sends to the local server) previewed in another fresh
-#    PULUMI_HOME: the engine fetches the plugin by itself; the preview calls getSourceStatus on the source and
-#    getInstanceEndpoint on the RDS API (moto) and checks a SecurityGroupIngress; a second preview with a bad CIDR
-#    fails naming sourceCidr;
+#    PULUMI_HOME: the engine fetches the plugin by itself; the preview calls getSourceStatus on the source (over
+#    TLS, verifying the test bed's CA) and getInstanceEndpoint on the RDS API (moto) and checks a
+#    SecurityGroupIngress; a second preview with a bad CIDR fails naming sourceCidr;
 #  all with no java on PATH and no JAVA_HOME (a PATH of a few symlinks: pulumi, the YAML host, bash basics).
 #   scripts/dist-test.sh            (after `make dist` and `make testbed-up`)
 set -euo pipefail
@@ -117,9 +117,9 @@ for kv in "dbInstanceIdentifier=$DB_INSTANCE_ID" "sourceCidr=$SOURCE_HOST/32" "r
   "rdsreplication:source.port=$SOURCE_PORT" "rdsreplication:source.username=$SOURCE_ROOT_USER"; do
   stack pulumi config set --path "${kv%%=*}" "${kv#*=}" >/dev/null
 done
-tls=disabled
-[ "${SOURCE_FLAVOR:-mariadb}" = mysql ] && tls=preferred
-stack pulumi config set --path rdsreplication:source.tls "$tls" >/dev/null
+# TLS with the certificate verified against the test bed's CA: the bundled runtime's TLS and crypto modules
+stack pulumi config set --path rdsreplication:source.tls verifyCa >/dev/null
+stack pulumi config set --path rdsreplication:source.caCert <"$SOURCE_TLS_CA" >/dev/null
 printf '%s' "$SOURCE_ROOT_PASSWORD" | stack pulumi config set --path --secret rdsreplication:source.password >/dev/null
 [ ! -e "$PULUMI_HOME/plugins/resource-rdsreplication-v$VERSION" ] || fail "the plugin was there before the preview"
 stack pulumi preview >"$tmp/preview.log" 2>&1 || fail "preview: $(cat "$tmp/preview.log")"
