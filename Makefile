@@ -67,6 +67,8 @@ test: java-check testbed-up
 	$(MVN) -DskipTests -pl sdk/java -am install
 	mvn -B -e -ntp test
 	scripts/check-sdk.sh
+	scripts/dist.sh $(VERSION) $(JAR)
+	scripts/dist-test.sh
 	FIRST_PAIR_ARGS=-Dlanguages testbed/test-pairs.sh $(PAIRS)
 
 test-matrix: java-check testbed-up
@@ -77,7 +79,7 @@ test-matrix: java-check testbed-up
 demo: testbed-up install
 	examples/demo.sh
 
-bench: testbed-up install
+bench: testbed-up install dist
 	bench/run.sh
 
 dist: provider

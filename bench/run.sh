@@ -14,6 +14,7 @@ cp "$ROOT/provider/bin/pulumi-resource-rdsreplication" "$tmp/hello-plugin/"
 cp "$tmp/hello.jar" "$tmp/hello-plugin/pulumi-resource-rdsreplication.jar"
 python3 "$ROOT/bench/startup.py" "$PROVIDER_DIR/pulumi-resource-rdsreplication" \
   "$tmp/hello-plugin/pulumi-resource-rdsreplication" "$tmp/hello.jar" "${BENCH_RUNS:-11}"
+"$ROOT/bench/dist.sh"
 echo "snapshot benchmark: generating ${BENCH_MB:-1024} MiB on the source, then three copies (several minutes)"
 cd "$ROOT"
 mvn -B -ntp -pl provider failsafe:integration-test -Dit.test=SnapshotBench -Dbench=true -DfailIfNoTests=false 2>&1 \

@@ -274,6 +274,7 @@ public class SourceSnapshot extends com.pulumi.resources.CustomResource {
     private static com.pulumi.resources.CustomResourceOptions makeResourceOptions(@Nullable com.pulumi.resources.CustomResourceOptions options, @Nullable Output<java.lang.String> id) {
         var defaultOptions = com.pulumi.resources.CustomResourceOptions.builder()
             .version(Utilities.getVersion())
+            .pluginDownloadURL("github://api.github.com/rdsreplication/pulumi-rdsreplication")
             .replaceOnChanges(List.of(
                 "databases[*]"
             ))
