@@ -574,6 +574,7 @@ class ReplicationUserIT {
             var dm = p.diff(T, id, state, inMoved);
             assertEquals(List.of("source"), dm.getReplacesList());
             assertEquals(pulumirpc.Provider.PropertyDiff.Kind.UPDATE_REPLACE, dm.getDetailedDiffOrThrow("source.port").getKind());
+            assertTrue(dm.getDeleteBeforeReplace(), "delete first: the other name may be an alias of the same server");
             var r = p.create(T, inMoved, false);
             newState = ProviderProcess.decode(r.getProperties());
             assertEquals(List.of("REPLICATION CLIENT", "REPLICATION SLAVE"), newState.get("grants"));

@@ -26,7 +26,7 @@ public final class ReplicationUserResource extends TypedResource<Context, Replic
     public static final String TOKEN = "rdsreplication:index:ReplicationUser";
 
     public record Args(
-            @Prop("Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.")
+            @Prop("Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is dropped here, then created there (a replace, delete first, so that a second name of the same server never ends without the account); new credentials, `tls` or timeouts change only how the provider logs in.")
             Connection source,
             @Prop(value = "Name of the replication account (the user part of `'user'@'host'`; no control or invisible characters). Changing it replaces the account.", required = true, replaces = true)
             String user,
@@ -66,7 +66,10 @@ public final class ReplicationUserResource extends TypedResource<Context, Replic
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public ReplicationUserResource() {
-        super(Args.class, State.class, false);
+        // delete before replace: a "new" server may be an alias of the same one (another name or address), where
+        // creating first would find this very account (same password hash), take it over, and the delete of the
+        // old resource would then drop it
+        super(Args.class, State.class, true);
     }
 
     @Override
