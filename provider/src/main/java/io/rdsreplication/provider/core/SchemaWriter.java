@@ -119,7 +119,10 @@ public final class SchemaWriter {
         if (!types.containsKey(t.token())) {
             List<Object> values = new ArrayList<>();
             for (Object c : type.getEnumConstants()) {
-                values.add(Map.of("value", ((Wire) c).wire(), "description", ((Wire) c).description()));
+                Map<String, Object> v = new LinkedHashMap<>(); // Map.of's order changes from run to run
+                v.put("value", ((Wire) c).wire());
+                v.put("description", ((Wire) c).description());
+                values.add(v);
             }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("type", "string");
