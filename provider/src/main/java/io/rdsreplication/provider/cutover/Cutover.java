@@ -57,14 +57,15 @@ public final class Cutover {
 
     /**
      * @param catchUpTimeoutSeconds bound on the wait before the fence (the replica applies within
-     *                              {@code maxLagSeconds} of the source)
-     * @param maxLagSeconds         how close the replica must follow before the fence goes up
+     *                              {@code maxLagMillis} of the source)
+     * @param maxLagMillis          how close the replica must follow before the fence goes up: it applied, within this
+     *                              many ms, what the source had written when the wait began (the downtime's floor)
      * @param finalApplyTimeoutSeconds bound on the wait behind the fence (the write downtime's ceiling)
      * @param fenceLockWaitSeconds  bound on SET GLOBAL read_only waiting behind running statements
      * @param endSessionsOf         account user names whose sessions end once fenced (open transactions roll back)
      * @param checksumTables        {@code db.table} names compared with CHECKSUM TABLE on both sides
      */
-    public record Options(int catchUpTimeoutSeconds, int maxLagSeconds, int finalApplyTimeoutSeconds,
+    public record Options(int catchUpTimeoutSeconds, int maxLagMillis, int finalApplyTimeoutSeconds,
                           int fenceLockWaitSeconds, List<String> endSessionsOf, List<String> checksumTables) {
         public Options {
             endSessionsOf = endSessionsOf == null ? List.of() : List.copyOf(endSessionsOf);
@@ -72,26 +73,26 @@ public final class Cutover {
         }
 
         public static Options defaults() {
-            return new Options(600, 1, 60, 10, List.of(), List.of());
+            return new Options(600, 200, 60, 10, List.of(), List.of());
         }
 
         public Options withEndSessionsOf(List<String> users) {
-            return new Options(catchUpTimeoutSeconds, maxLagSeconds, finalApplyTimeoutSeconds, fenceLockWaitSeconds, users, checksumTables);
+            return new Options(catchUpTimeoutSeconds, maxLagMillis, finalApplyTimeoutSeconds, fenceLockWaitSeconds, users, checksumTables);
         }
 
         public Options withChecksumTables(List<String> tables) {
-            return new Options(catchUpTimeoutSeconds, maxLagSeconds, finalApplyTimeoutSeconds, fenceLockWaitSeconds, endSessionsOf, tables);
+            return new Options(catchUpTimeoutSeconds, maxLagMillis, finalApplyTimeoutSeconds, fenceLockWaitSeconds, endSessionsOf, tables);
         }
 
         public Options withFinalApplyTimeoutSeconds(int s) {
-            return new Options(catchUpTimeoutSeconds, maxLagSeconds, s, fenceLockWaitSeconds, endSessionsOf, checksumTables);
+            return new Options(catchUpTimeoutSeconds, maxLagMillis, s, fenceLockWaitSeconds, endSessionsOf, checksumTables);
         }
 
         /** Every bad field, named as the resource will name it; empty when all is well. */
         public List<CheckFailure> validate() {
             List<CheckFailure> out = new ArrayList<>();
             range(out, "catchUpTimeoutSeconds", catchUpTimeoutSeconds, 1, 86400);
-            range(out, "maxLagSeconds", maxLagSeconds, 0, 3600);
+            range(out, "maxLagMillis", maxLagMillis, 10, 3_600_000);
             range(out, "finalApplyTimeoutSeconds", finalApplyTimeoutSeconds, 1, 86400);
             range(out, "fenceLockWaitSeconds", fenceLockWaitSeconds, 1, 3600);
             for (int i = 0; i < endSessionsOf.size(); i++) {
@@ -249,7 +250,7 @@ public final class Cutover {
                     sums, fence.wasReadOnly());
         }
 
-        /** Waits until the replica applies within maxLagSeconds of the source, bounded by catchUpTimeoutSeconds. */
+        /** Waits until the replica applies within maxLagMillis of the source, bounded by catchUpTimeoutSeconds. */
         private void catchUp() {
             long end = System.nanoTime() + o.catchUpTimeoutSeconds() * 1_000_000_000L;
             while (true) {
@@ -257,13 +258,13 @@ public final class Cutover {
                 long started = System.nanoTime();
                 long left = (end - started) / 1_000_000L;
                 if (left <= 0) {
-                    throw new ProviderException.Precondition("the replica did not come within " + o.maxLagSeconds()
-                            + " s of the source in " + o.catchUpTimeoutSeconds() + " s (catchUpTimeoutSeconds); nothing was fenced");
+                    throw new ProviderException.Precondition("the replica did not come within " + o.maxLagMillis()
+                            + " ms of the source in " + o.catchUpTimeoutSeconds() + " s (catchUpTimeoutSeconds); nothing was fenced");
                 }
                 awaitApplied(target, left, false);
                 long took = (System.nanoTime() - started) / 1_000_000L;
-                if (took <= Math.max(200L, o.maxLagSeconds() * 1000L)) return;
-                ctx.progress().status("cutover: the replica is " + took / 1000 + " s behind; waiting for it to catch up");
+                if (took <= o.maxLagMillis()) return;
+                ctx.progress().status("cutover: the replica is about " + took + " ms behind; waiting for it to come within " + o.maxLagMillis() + " ms");
             }
         }
 
@@ -273,10 +274,10 @@ public final class Cutover {
             long end = start + millis * 1_000_000L;
             long nextReport = start + 1_000_000_000L;
             while (true) {
-                ReplicaStatus st = replicating(Replication.status(replica));
-                Binlog.Coordinates applied = new Binlog.Coordinates(st.appliedFile(),
-                        st.appliedPosition() == null ? 0 : st.appliedPosition());
+                Applied a = applied();
+                Binlog.Coordinates applied = a.executed();
                 if (applied.atLeast(target)) return;
+                if (a.read().atLeast(target) && a.retrievedGtids() != null && gtidSubset(a.retrievedGtids())) return;
                 long now = System.nanoTime();
                 if (now >= end) {
                     throw new ProviderException.Precondition("the replica applied " + applied + " but not " + target + " within "
@@ -287,8 +288,38 @@ public final class Cutover {
                             + (fenced ? " (writes fenced for " + (now - start) / 1_000_000_000L + " s)" : ""));
                     nextReport = now + 1_000_000_000L;
                 }
-                ctx.sleep(fenced ? 5 : 50);
+                ctx.sleep(fenced ? 5 : 20);
             }
+        }
+
+        /**
+         * The replica's progress. On MySQL a multi-threaded applier moves Exec_Source_Log_Pos only at checkpoints
+         * (replica_checkpoint_period, 300 ms by default), so with GTIDs the replica has applied up to what its
+         * receiver read once every GTID received is in gtid_executed, which is exact at commit.
+         */
+        private record Applied(Binlog.Coordinates executed, Binlog.Coordinates read, String retrievedGtids) {
+        }
+
+        private Applied applied() {
+            ReplicaStatus st;
+            String retrieved = null;
+            if (replica.server().isMysql()) {
+                var rows = replica.query(replica.server().atLeast(8, 0, 22) ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS");
+                st = ReplicaStatus.fromRows(rows);
+                if (!rows.isEmpty()) {
+                    String r = rows.get(0).get("Retrieved_Gtid_Set");
+                    if (r != null && !r.isBlank()) retrieved = r.replace("\n", "");
+                }
+            } else {
+                st = Replication.status(replica);
+            }
+            replicating(st);
+            return new Applied(new Binlog.Coordinates(st.appliedFile(), st.appliedPosition() == null ? 0 : st.appliedPosition()),
+                    new Binlog.Coordinates(st.readFile(), st.readPosition() == null ? 0 : st.readPosition()), retrieved);
+        }
+
+        private boolean gtidSubset(String gtids) {
+            return "1".equals(replica.queryString("SELECT GTID_SUBSET(?, @@GLOBAL.gtid_executed)", gtids));
         }
 
         private ReplicaStatus replicating(ReplicaStatus st) {

@@ -67,7 +67,7 @@ class BinlogRetentionIT {
     @Test
     void purgingWhatItCallsSafeKeepsReplicationWorking() throws Exception {
         for (int i = 1; i <= 3; i++) rotateAndWrite(i);
-        TestBed.awaitRows(true, "SELECT 1 FROM `" + db + "`.t WHERE id = 3", 120);
+        CutoverBed.awaitOnReplica("SELECT 1 FROM `" + db + "`.t WHERE id = 3", 120);
         String applied = TestBed.replicaStatus().get("Relay_Master_Log_File");
         BinlogRetention.Report r;
         try (Session s = CutoverBed.sourceSession(); Session p = CutoverBed.replicaSession()) {
@@ -88,7 +88,7 @@ class BinlogRetentionIT {
         try (Connection c = TestBed.sourceRoot()) {
             TestBed.exec(c, "INSERT INTO `" + db + "`.t VALUES (4)");
         }
-        TestBed.awaitRows(true, "SELECT 1 FROM `" + db + "`.t WHERE id = 4", 120);
+        CutoverBed.awaitOnReplica("SELECT 1 FROM `" + db + "`.t WHERE id = 4", 120);
         assertEquals("Yes", TestBed.replicaStatus().get("Slave_SQL_Running"));
     }
 
@@ -113,7 +113,7 @@ class BinlogRetentionIT {
     @Test
     void aStoppedReplicaWhoseFileIsOldestOrGoneIsRefused() throws Exception {
         rotateAndWrite(1);
-        TestBed.awaitRows(true, "SELECT 1 FROM `" + db + "`.t WHERE id = 1", 120);
+        CutoverBed.awaitOnReplica("SELECT 1 FROM `" + db + "`.t WHERE id = 1", 120);
         try (Connection c = TestBed.replicaRoot()) {
             TestBed.exec(c, TestBed.replicaIsMysql() ? "STOP REPLICA" : "STOP SLAVE");
         }

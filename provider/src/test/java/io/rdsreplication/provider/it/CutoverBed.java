@@ -120,6 +120,25 @@ final class CutoverBed {
         }
     }
 
+    /**
+     * Waits (bounded) until {@code sql} returns a row on the replica, as root; a table or database that has not
+     * arrived yet (1146, 1049) is waited for too, unlike {@link TestBed#awaitRows}.
+     */
+    static void awaitOnReplica(String sql, int seconds) throws Exception {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        SQLException last = null;
+        while (System.nanoTime() < end) {
+            try (Connection c = TestBed.replicaRoot()) {
+                if (!TestBed.query(c, sql).isEmpty()) return;
+            } catch (SQLException e) {
+                if (e.getErrorCode() != 1146 && e.getErrorCode() != 1049) throw e;
+                last = e;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not on the replica within " + seconds + " s: " + sql + (last == null ? "" : " (" + last.getMessage() + ")"));
+    }
+
     static String one(Connection c, String sql) throws SQLException {
         var rows = TestBed.query(c, sql);
         return rows.isEmpty() ? null : rows.get(0).values().iterator().next();

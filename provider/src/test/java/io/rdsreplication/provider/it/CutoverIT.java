@@ -50,7 +50,7 @@ class CutoverIT {
                             + "pad VARCHAR(100) NOT NULL DEFAULT 'some text to checksum')",
                     "INSERT INTO `" + db + "`.t (id, side) VALUES (-1, 'seed'), (-2, 'seed')");
         }
-        TestBed.awaitRows(true, "SELECT 1 FROM `" + db + "`.t WHERE id = -2", 120);
+        CutoverBed.awaitOnReplica("SELECT 1 FROM `" + db + "`.t WHERE id = -2", 120);
         CutoverBed.createAppUser(app, appPassword, db);
     }
 
@@ -70,12 +70,14 @@ class CutoverIT {
         Connection idle = TestBed.connect(TestBed.sourcePort(), app, appPassword);
         AtomicLong fenceNanos = new AtomicLong();
         AtomicLong readyNanos = new AtomicLong();
+        Map<Cutover.Step, Long> steps = new java.util.concurrent.ConcurrentSkipListMap<>();
         Cutover.Result r;
         try (Session src = CutoverBed.sourceSession(); Session rep = CutoverBed.replicaSession()) {
             w.awaitMoreAcks(200, 120);
             r = Cutover.run(bed.context(), src, rep,
                     Cutover.Options.defaults().withEndSessionsOf(List.of(app)).withChecksumTables(List.of(db + ".t")),
                     step -> {
+                        steps.put(step, System.nanoTime());
                         if (step == Cutover.Step.FENCE) fenceNanos.set(System.nanoTime());
                         if (step == Cutover.Step.DETACH) {
                             readyNanos.set(System.nanoTime());
@@ -119,6 +121,9 @@ class CutoverIT {
         System.out.printf("CUTOVER %s: reported downtime %d ms, writer's gap across the cutover %d ms, fence→RDS ready %d ms, "
                         + "longest writer gap %d ms, %d rows on the source, %d on RDS after%n", TestBed.get("ENGINES"),
                 r.downtimeMillis(), cutoverGap, fenceToReady, w.longestGapMillis, w.sourceAcked.size(), w.replicaAcked.size());
+        StringBuilder timeline = new StringBuilder("CUTOVER steps (ms after the fence):");
+        steps.forEach((k, v) -> timeline.append(' ').append(k).append('=').append((v - fenceNanos.get()) / 1_000_000L));
+        System.out.println(timeline);
         assertTrue(cutoverGap + 500 >= r.downtimeMillis(), "gap " + cutoverGap + " < downtime " + r.downtimeMillis());
         assertTrue(cutoverGap <= fenceToReady + 5000, "gap " + cutoverGap + " ≫ fence→ready " + fenceToReady);
         assertTrue(r.downtimeMillis() <= fenceToReady);

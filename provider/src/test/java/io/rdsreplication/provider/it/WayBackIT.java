@@ -38,12 +38,14 @@ class WayBackIT {
             TestBed.exec(c, "CREATE DATABASE `" + db + "`", "CREATE TABLE `" + db + "`.t (id INT PRIMARY KEY, side VARCHAR(10))",
                     "INSERT INTO `" + db + "`.t VALUES (1, 'source'), (2, 'source')");
         }
-        TestBed.awaitRows(true, "SELECT 1 FROM `" + db + "`.t WHERE id = 2", 120);
+        CutoverBed.awaitOnReplica("SELECT 1 FROM `" + db + "`.t WHERE id = 2", 120);
     }
 
     @AfterEach
     void tearDown() throws Exception {
         try (Connection c = TestBed.sourceRoot()) {
+            if (TestBed.sourceIsMysql()) TestBed.exec(c, "SET GLOBAL super_read_only = OFF");
+            TestBed.exec(c, "SET GLOBAL read_only = OFF");
             if (TestBed.sourceIsMysql()) TestBed.exec(c, "STOP REPLICA", "RESET REPLICA ALL");
             else TestBed.exec(c, "STOP SLAVE", "RESET SLAVE ALL");
             TestBed.exec(c, "SET SESSION sql_log_bin = 0", "DROP USER IF EXISTS '" + backUser + "'@'%'");
