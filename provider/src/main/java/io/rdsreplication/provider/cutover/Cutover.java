@@ -134,6 +134,33 @@ public final class Cutover {
                          boolean sourceWasReadOnly) {
     }
 
+    /**
+     * Both sides as they are now, for a refresh after an interrupted cutover (the provider killed behind the fence
+     * leaves the source read-only with nobody to lower it).
+     */
+    public record Observed(boolean sourceReadOnly, boolean replicaAttached, ReplicaStatus.State replicaState,
+                           Binlog.Coordinates sourceEnd, Binlog.Coordinates replicaApplied) {
+        /** What the state means for the user, in one sentence. */
+        public String describe() {
+            if (sourceReadOnly && replicaAttached) {
+                return "the source is read-only and the RDS instance still replicates from it (at " + replicaApplied + " of "
+                        + sourceEnd + "): a cutover stopped behind the fence; run it again to finish, or lower the fence "
+                        + "(SET GLOBAL read_only = OFF) to go back";
+            }
+            if (sourceReadOnly) return "the source is read-only and the RDS instance replicates no more: the cutover is complete";
+            if (replicaAttached) return "the source takes writes and the RDS instance replicates from it: no cutover has happened";
+            return "the source takes writes and the RDS instance replicates no more: replication was removed without a cutover";
+        }
+    }
+
+    public static Observed observe(Session source, Session replica) {
+        Fence f = Fence.of(source);
+        ReplicaStatus st = Replication.status(replica);
+        Binlog.Coordinates applied = st.configured()
+                ? new Binlog.Coordinates(st.appliedFile(), st.appliedPosition() == null ? 0 : st.appliedPosition()) : null;
+        return new Observed(f.wasReadOnly(), st.configured(), st.state(), Binlog.current(source, "source"), applied);
+    }
+
     /** Runs the cutover; {@code source} needs SUPER (or SYSTEM_VARIABLES_ADMIN, CONNECTION_ADMIN), {@code replica} is the master user. */
     public static Result run(Context ctx, Session source, Session replica, Options options) {
         return run(ctx, source, replica, options, Observer.NONE);
@@ -348,7 +375,11 @@ public final class Cutover {
             if (fence != null && fence.raised()) {
                 try {
                     fence.restore();
-                    msg += ". The source was un-fenced (" + fence.restoreStatement() + ")";
+                    msg += fence.wasReadOnly()
+                            ? ". THE SOURCE STAYS READ-ONLY, as it was when this cutover began (an earlier one interrupted behind "
+                              + "the fence?): run the cutover again to finish, or lower the fence by hand: SET GLOBAL read_only = OFF"
+                            : ". The source was un-fenced (" + fence.restoreStatement() + ")";
+                    stillFenced = fence.wasReadOnly();
                 } catch (RuntimeException e) {
                     stillFenced = true;
                     msg += ". THE SOURCE IS STILL READ-ONLY: un-fencing failed (" + e.getMessage() + "); lower the fence by hand: "

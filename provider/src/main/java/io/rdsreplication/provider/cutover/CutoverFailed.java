@@ -4,8 +4,9 @@ import io.rdsreplication.provider.core.ProviderException;
 
 /**
  * A cutover that stopped before the replica was detached. {@link #step()} is where it stopped;
- * {@link #sourceFenced()} is true only when un-fencing failed too (the message then says so and how to lower
- * the fence by hand).
+ * {@link #sourceFenced()} is true when the source is left read-only: un-fencing failed, or it was read-only when
+ * this cutover began (an earlier one interrupted behind the fence). The message then says so and how to lower the
+ * fence by hand.
  */
 public final class CutoverFailed extends ProviderException.Precondition {
     private final Cutover.Step step;

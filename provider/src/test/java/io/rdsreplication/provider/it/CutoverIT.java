@@ -165,6 +165,53 @@ class CutoverIT {
         assertSourceWritable();
     }
 
+    /** Thrown by an observer to stop a cutover as a killed provider would: no catch, no un-fencing. */
+    static final class Killed extends Error {
+        Killed() {
+            super("simulated provider kill");
+        }
+    }
+
+    @Test
+    void aCutoverKilledBehindTheFenceIsSeenAsSuchAndARerunFinishesIt() throws Exception {
+        try (Session src = CutoverBed.sourceSession(); Session rep = CutoverBed.replicaSession()) {
+            assertThrows(Killed.class, () -> Cutover.run(bed.context(), src, rep, Cutover.Options.defaults(), step -> {
+                if (step == Cutover.Step.FINAL_APPLY) throw new Killed();
+            }));
+            Cutover.Observed seen = Cutover.observe(src, rep);
+            assertTrue(seen.sourceReadOnly() && seen.replicaAttached(), seen.toString());
+            assertTrue(seen.describe().contains("stopped behind the fence"), seen.describe());
+
+            Cutover.Result r = Cutover.run(bed.context(), src, rep, Cutover.Options.defaults());
+            assertTrue(r.sourceWasReadOnly());
+            assertTrue(bed.messages.stream().anyMatch(m -> m.startsWith("warn: cutover: the source is read-only already")), bed.messages.toString());
+            seen = Cutover.observe(src, rep);
+            assertTrue(seen.sourceReadOnly() && !seen.replicaAttached(), seen.toString());
+            assertTrue(seen.describe().contains("complete"), seen.describe());
+        }
+        assertTrue(TestBed.replicaStatus().isEmpty());
+        try (Connection s = TestBed.sourceRoot(); Connection p = TestBed.replicaRoot()) {
+            assertEquals(CutoverBed.one(s, "SELECT COUNT(*) FROM `" + db + "`.t"), CutoverBed.one(p, "SELECT COUNT(*) FROM `" + db + "`.t"));
+        }
+    }
+
+    @Test
+    void aFailedRerunOfAnInterruptedCutoverSaysTheSourceStaysFenced() throws Exception {
+        try (Session src = CutoverBed.sourceSession(); Session rep = CutoverBed.replicaSession()) {
+            assertThrows(Killed.class, () -> Cutover.run(bed.context(), src, rep, Cutover.Options.defaults(), step -> {
+                if (step == Cutover.Step.FINAL_APPLY) throw new Killed();
+            }));
+            CutoverFailed e = assertThrows(CutoverFailed.class, () -> Cutover.run(bed.context(), src, rep, Cutover.Options.defaults(), step -> {
+                if (step == Cutover.Step.FINAL_APPLY) stopSqlThread();
+            }));
+            assertTrue(e.sourceFenced());
+            assertTrue(e.getMessage().contains("STAYS READ-ONLY"), e.getMessage());
+        }
+        try (Connection c = TestBed.sourceRoot()) {
+            assertEquals("1", CutoverBed.one(c, "SELECT @@GLOBAL.read_only"));
+        }
+    }
+
     @Test
     void aReplicaThatDoesNotReplicateIsRefusedBeforeAnyFence() throws Exception {
         stopSqlThread();
