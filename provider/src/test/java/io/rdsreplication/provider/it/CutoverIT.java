@@ -96,7 +96,8 @@ class CutoverIT {
             assertEquals("1", CutoverBed.one(c, "SELECT @@GLOBAL.read_only"));
             if (TestBed.sourceIsMysql()) assertEquals("1", CutoverBed.one(c, "SELECT @@GLOBAL.super_read_only"));
             String[] now = TestBed.sourcePosition();
-            assertEquals(r.sourceFinal(), new Binlog.Coordinates(now[0], Long.parseLong(now[1])), "the source's binlog moved");
+            assertTrue(new Binlog.Coordinates(now[0], Long.parseLong(now[1])).atLeast(r.sourceFinal()));
+            assertEquals(gtid(c), r.sourceGtid(), "no transaction on the source behind the fence");
         }
         assertThrows(SQLException.class, () -> CutoverBed.one(idle, "SELECT 1"), "the idle application session survived");
         assertTrue(r.sessionsEnded() >= 1, "sessions ended: " + r.sessionsEnded());
@@ -163,6 +164,32 @@ class CutoverIT {
         assertTrue(e.getCause() instanceof Cancellation.Cancelled, String.valueOf(e.getCause()));
         assertTrue(e.getMessage().contains("un-fenced"), e.getMessage());
         assertSourceWritable();
+    }
+
+    @Test
+    void aBinlogRotatedJustBeforeTheFenceIsAppliedToo() throws Exception {
+        Cutover.Result r;
+        try (Session src = CutoverBed.sourceSession(); Session rep = CutoverBed.replicaSession()) {
+            r = Cutover.run(bed.context(), src, rep, Cutover.Options.defaults().withFinalApplyTimeoutSeconds(30), step -> {
+                if (step == Cutover.Step.FENCE) {
+                    try (Connection c = TestBed.sourceRoot()) {
+                        TestBed.exec(c, "INSERT INTO `" + db + "`.t (id, side) VALUES (-4, 'last')", "FLUSH BINARY LOGS");
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+        }
+        String[] now = TestBed.sourcePosition();
+        // MariaDB writes a binlog checkpoint event after a rotation, later: the position may move, the GTIDs do not
+        assertTrue(new Binlog.Coordinates(now[0], Long.parseLong(now[1])).atLeast(r.sourceFinal()));
+        assertEquals(now[0], r.sourceFinal().file(), "the final coordinates are in the new file");
+        try (Connection s = TestBed.sourceRoot()) {
+            assertEquals(gtid(s), r.sourceGtid());
+        }
+        try (Connection p = TestBed.replicaRoot()) {
+            assertEquals("last", CutoverBed.one(p, "SELECT side FROM `" + db + "`.t WHERE id = -4"));
+        }
     }
 
     /** Thrown by an observer to stop a cutover as a killed provider would: no catch, no un-fencing. */
@@ -249,6 +276,11 @@ class CutoverIT {
         try (Connection c = TestBed.connect(TestBed.sourcePort(), app, appPassword)) {
             TestBed.exec(c, "INSERT INTO `" + db + "`.t (id, side) VALUES (-3, 'after')");
         }
+    }
+
+    static String gtid(Connection source) throws SQLException {
+        return CutoverBed.one(source, TestBed.sourceIsMysql() ? "SELECT @@GLOBAL.gtid_executed" : "SELECT @@GLOBAL.gtid_binlog_pos")
+                .replace("\n", "");
     }
 
     Set<Long> ids(boolean replica, String side) throws SQLException {
