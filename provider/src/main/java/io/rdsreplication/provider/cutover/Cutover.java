@@ -217,6 +217,10 @@ public final class Cutover {
                         + st.sourceHost() + ":" + st.sourcePort() + ", but this source writes " + sourceNow.file()
                         + ": it does not replicate from this source");
             }
+            if (Fence.isOn(replica.queryString("SELECT @@GLOBAL.read_only"))) {
+                ctx.progress().warn("cutover: the RDS instance is read-only (read_only in its parameter group): the application "
+                        + "will not be able to write to it after the cutover");
+            }
             if (fence.wasReadOnly()) ctx.progress().warn("cutover: the source is read-only already (read_only = " + fence.readOnlyBefore() + ")");
 
             enter(Step.CATCH_UP);

@@ -192,6 +192,22 @@ class CutoverIT {
         }
     }
 
+    @Test
+    void aReadOnlyRdsInstanceIsWarnedAbout() throws Exception {
+        try (Connection c = TestBed.replicaRoot()) {
+            TestBed.exec(c, "SET GLOBAL read_only = ON");
+        }
+        try (Session src = CutoverBed.sourceSession(); Session rep = CutoverBed.replicaSession()) {
+            Cutover.run(bed.context(), src, rep, Cutover.Options.defaults());
+        } finally {
+            try (Connection c = TestBed.replicaRoot()) {
+                TestBed.exec(c, "SET GLOBAL read_only = OFF");
+            }
+        }
+        assertTrue(bed.messages.stream().anyMatch(m -> m.startsWith("warn: cutover: the RDS instance is read-only")), bed.messages.toString());
+        assertTrue(TestBed.replicaStatus().isEmpty());
+    }
+
     /** Thrown by an observer to stop a cutover as a killed provider would: no catch, no un-fencing. */
     static final class Killed extends Error {
         Killed() {
