@@ -19,3 +19,4 @@ echo "snapshot benchmark: generating ${BENCH_MB:-1024} MiB on the source, then t
 cd "$ROOT"
 mvn -B -ntp -pl provider failsafe:integration-test -Dit.test=SnapshotBench -Dbench=true -DfailIfNoTests=false 2>&1 \
   | grep -E '^snapshot:|FAIL|ERROR' || true
+"$ROOT/bench/cutover.sh"

@@ -9,12 +9,13 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 import java.net.URI;
 import java.time.Duration;
 
 /**
- * EC2 and RDS clients built lazily from the provider configuration (so a program that uses no AWS resource
+ * EC2, RDS and SNS clients built lazily from the provider configuration (so a program that uses no AWS resource
  * starts no AWS SDK). Region, profile and endpoint come from config, else from the SDK's usual environment
  * variables ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL*}, {@code AWS_PROFILE}).
  */
@@ -25,6 +26,7 @@ public final class AwsClients implements AutoCloseable {
     private final Duration timeout;
     private Ec2Client ec2;
     private RdsClient rds;
+    private SnsClient sns;
 
     public AwsClients(String region, String profile, String endpoint) {
         this(region, profile, endpoint, null);
@@ -53,6 +55,15 @@ public final class AwsClients implements AutoCloseable {
             rds = b.build();
         }
         return rds;
+    }
+
+    public synchronized SnsClient sns() {
+        if (sns == null) {
+            var b = SnsClient.builder().httpClient(http()).overrideConfiguration(overrides());
+            configure(b);
+            sns = b.build();
+        }
+        return sns;
     }
 
     private software.amazon.awssdk.http.SdkHttpClient http() {
@@ -88,5 +99,6 @@ public final class AwsClients implements AutoCloseable {
     public synchronized void close() {
         if (ec2 != null) ec2.close();
         if (rds != null) rds.close();
+        if (sns != null) sns.close();
     }
 }
