@@ -1,7 +1,7 @@
 package io.rdsreplication.provider.cutover;
 
 import io.rdsreplication.provider.core.CheckFailure;
-import io.rdsreplication.provider.core.Context;
+import io.rdsreplication.provider.resources.Context;
 import io.rdsreplication.provider.core.ProviderException;
 import io.rdsreplication.provider.core.Secret;
 import io.rdsreplication.provider.mysql.Binlog;

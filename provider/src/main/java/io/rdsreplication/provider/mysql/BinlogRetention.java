@@ -1,7 +1,7 @@
 package io.rdsreplication.provider.mysql;
 
 import io.rdsreplication.provider.core.CheckFailure;
-import io.rdsreplication.provider.core.Context;
+import io.rdsreplication.provider.core.Progress;
 import io.rdsreplication.provider.core.ProviderException;
 
 import java.util.ArrayList;
@@ -63,7 +63,7 @@ public final class BinlogRetention {
     }
 
     /** {@link #inspect}, then refuses on any problem, or warns for each when {@code warnOnly}. */
-    public static Report preflight(Context ctx, Session source, Session replica, Options o) {
+    public static Report preflight(Progress progress, Session source, Session replica, Options o) {
         List<CheckFailure> bad = o.validate();
         if (!bad.isEmpty()) throw new ProviderException.InvalidInput(bad);
         Report r = inspect(source, replica, o);
@@ -72,7 +72,7 @@ public final class BinlogRetention {
                 throw new ProviderException.Precondition("binlog retention on the source " + source.spec().address() + ": "
                         + String.join("; ", r.problems()) + " (set warnOnly to proceed anyway)");
             }
-            for (String p : r.problems()) ctx.progress().warn("binlog retention on the source: " + p);
+            for (String p : r.problems()) progress.warn("binlog retention on the source: " + p);
         }
         return r;
     }

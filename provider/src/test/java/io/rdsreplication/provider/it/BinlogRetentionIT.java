@@ -71,7 +71,7 @@ class BinlogRetentionIT {
         String applied = TestBed.replicaStatus().get("Relay_Master_Log_File");
         BinlogRetention.Report r;
         try (Session s = CutoverBed.sourceSession(); Session p = CutoverBed.replicaSession()) {
-            r = BinlogRetention.preflight(bed.context(), s, p, DAY);
+            r = BinlogRetention.preflight(bed.context().progress(), s, p, DAY);
         }
         List<String> logs = sourceLogs();
         assertEquals(applied, r.neededFile());
@@ -98,14 +98,14 @@ class BinlogRetentionIT {
             TestBed.exec(c, "SET GLOBAL binlog_expire_logs_seconds = 3600");
         }
         try (Session s = CutoverBed.sourceSession(); Session p = CutoverBed.replicaSession()) {
-            var e = assertThrows(ProviderException.Precondition.class, () -> BinlogRetention.preflight(bed.context(), s, p, DAY));
+            var e = assertThrows(ProviderException.Precondition.class, () -> BinlogRetention.preflight(bed.context().progress(), s, p, DAY));
             assertTrue(e.getMessage().contains("3600 s (binlog_expire_logs_seconds)") && e.getMessage().contains("86400"), e.getMessage());
-            var r = BinlogRetention.preflight(bed.context(), s, p, new BinlogRetention.Options(86400, true));
+            var r = BinlogRetention.preflight(bed.context().progress(), s, p, new BinlogRetention.Options(86400, true));
             assertEquals(3600, r.expiry().seconds());
             assertTrue(bed.messages.stream().anyMatch(m -> m.startsWith("warn: binlog retention") && m.contains("3600")), bed.messages.toString());
-            assertTrue(BinlogRetention.preflight(bed.context(), s, p, new BinlogRetention.Options(3600, false)).problems().isEmpty());
+            assertTrue(BinlogRetention.preflight(bed.context().progress(), s, p, new BinlogRetention.Options(3600, false)).problems().isEmpty());
             var bad = assertThrows(ProviderException.InvalidInput.class,
-                    () -> BinlogRetention.preflight(bed.context(), null, null, new BinlogRetention.Options(-1, false)));
+                    () -> BinlogRetention.preflight(bed.context().progress(), null, null, new BinlogRetention.Options(-1, false)));
             assertTrue(bad.failures().toString().contains("minBinlogExpirySeconds"));
         }
     }
@@ -124,14 +124,14 @@ class BinlogRetentionIT {
             TestBed.exec(c, "PURGE BINARY LOGS TO '" + needed + "'");
         }
         try (Session s = CutoverBed.sourceSession(); Session p = CutoverBed.replicaSession()) {
-            var e = assertThrows(ProviderException.Precondition.class, () -> BinlogRetention.preflight(bed.context(), s, p, DAY));
+            var e = assertThrows(ProviderException.Precondition.class, () -> BinlogRetention.preflight(bed.context().progress(), s, p, DAY));
             assertTrue(e.getMessage().contains(needed) && e.getMessage().contains("oldest"), e.getMessage());
             // the user purges one file too many: the replica can no longer resume
             String last = sourceLogs().get(sourceLogs().size() - 1);
             try (Connection c = TestBed.sourceRoot()) {
                 TestBed.exec(c, "PURGE BINARY LOGS TO '" + last + "'");
             }
-            e = assertThrows(ProviderException.Precondition.class, () -> BinlogRetention.preflight(bed.context(), s, p, DAY));
+            e = assertThrows(ProviderException.Precondition.class, () -> BinlogRetention.preflight(bed.context().progress(), s, p, DAY));
             assertTrue(e.getMessage().contains("no longer has"), e.getMessage());
         }
     }

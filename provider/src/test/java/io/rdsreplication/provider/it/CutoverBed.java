@@ -1,7 +1,7 @@
 package io.rdsreplication.provider.it;
 
-import io.rdsreplication.provider.core.Context;
-import io.rdsreplication.provider.core.ProviderConfig;
+import io.rdsreplication.provider.resources.Context;
+import io.rdsreplication.provider.resources.ProviderConfig;
 import io.rdsreplication.provider.core.Progress;
 import io.rdsreplication.provider.core.Secret;
 import io.rdsreplication.provider.mysql.ConnectionSpec;

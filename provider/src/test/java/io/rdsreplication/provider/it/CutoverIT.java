@@ -1,7 +1,7 @@
 package io.rdsreplication.provider.it;
 
 import io.rdsreplication.provider.core.Cancellation;
-import io.rdsreplication.provider.core.Context;
+import io.rdsreplication.provider.resources.Context;
 import io.rdsreplication.provider.core.ProviderException;
 import io.rdsreplication.provider.cutover.Cutover;
 import io.rdsreplication.provider.cutover.CutoverFailed;
