@@ -5,6 +5,16 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 // Export members:
+export { CutoverArgs } from "./cutover";
+export type Cutover = import("./cutover").Cutover;
+export const Cutover: typeof import("./cutover").Cutover = null as any;
+utilities.lazyLoad(exports, ["Cutover"], () => require("./cutover"));
+
+export { EventSubscriptionArgs } from "./eventSubscription";
+export type EventSubscription = import("./eventSubscription").EventSubscription;
+export const EventSubscription: typeof import("./eventSubscription").EventSubscription = null as any;
+utilities.lazyLoad(exports, ["EventSubscription"], () => require("./eventSubscription"));
+
 export { ExternalMasterArgs } from "./externalMaster";
 export type ExternalMaster = import("./externalMaster").ExternalMaster;
 export const ExternalMaster: typeof import("./externalMaster").ExternalMaster = null as any;
@@ -67,6 +77,10 @@ const _module = {
     version: utilities.getVersion(),
     construct: (name: string, type: string, urn: string): pulumi.Resource => {
         switch (type) {
+            case "rdsreplication:index:Cutover":
+                return new Cutover(name, <any>undefined, { urn })
+            case "rdsreplication:index:EventSubscription":
+                return new EventSubscription(name, <any>undefined, { urn })
             case "rdsreplication:index:ExternalMaster":
                 return new ExternalMaster(name, <any>undefined, { urn })
             case "rdsreplication:index:ReplicationStart":

@@ -58,7 +58,7 @@ export class ReplicationUser extends pulumi.CustomResource {
      */
     declare public readonly requireSsl: pulumi.Output<boolean>;
     /**
-     * Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.
+     * Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is dropped here, then created there (a replace, delete first, so that a second name of the same server never ends without the account); new credentials, `tls` or timeouts change only how the provider logs in.
      */
     declare public readonly source: pulumi.Output<outputs.Connection | undefined>;
     /**
@@ -129,7 +129,7 @@ export interface ReplicationUserArgs {
      */
     requireSsl?: pulumi.Input<boolean | undefined>;
     /**
-     * Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.
+     * Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is dropped here, then created there (a replace, delete first, so that a second name of the same server never ends without the account); new credentials, `tls` or timeouts change only how the provider logs in.
      */
     source?: pulumi.Input<inputs.ConnectionArgs | undefined>;
     /**

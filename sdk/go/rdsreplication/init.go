@@ -21,6 +21,10 @@ func (m *module) Version() semver.Version {
 
 func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi.Resource, err error) {
 	switch typ {
+	case "rdsreplication:index:Cutover":
+		r = &Cutover{}
+	case "rdsreplication:index:EventSubscription":
+		r = &EventSubscription{}
 	case "rdsreplication:index:ExternalMaster":
 		r = &ExternalMaster{}
 	case "rdsreplication:index:ReplicationStart":

@@ -26,7 +26,7 @@ type ReplicationUser struct {
 	Password pulumi.StringOutput `pulumi:"password"`
 	// Whether the account must connect over TLS (`REQUIRE SSL`). Changed in place. Defaults to false.
 	RequireSsl pulumi.BoolOutput `pulumi:"requireSsl"`
-	// Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.
+	// Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is dropped here, then created there (a replace, delete first, so that a second name of the same server never ends without the account); new credentials, `tls` or timeouts change only how the provider logs in.
 	Source ConnectionPtrOutput `pulumi:"source"`
 	// Name of the replication account (the user part of `'user'@'host'`; no control or invisible characters). Changing it replaces the account.
 	User pulumi.StringOutput `pulumi:"user"`
@@ -105,7 +105,7 @@ type replicationUserArgs struct {
 	Password *string `pulumi:"password"`
 	// Whether the account must connect over TLS (`REQUIRE SSL`). Changed in place. Defaults to false.
 	RequireSsl *bool `pulumi:"requireSsl"`
-	// Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.
+	// Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is dropped here, then created there (a replace, delete first, so that a second name of the same server never ends without the account); new credentials, `tls` or timeouts change only how the provider logs in.
 	Source *Connection `pulumi:"source"`
 	// Name of the replication account (the user part of `'user'@'host'`; no control or invisible characters). Changing it replaces the account.
 	User string `pulumi:"user"`
@@ -121,7 +121,7 @@ type ReplicationUserArgs struct {
 	Password pulumi.StringPtrInput
 	// Whether the account must connect over TLS (`REQUIRE SSL`). Changed in place. Defaults to false.
 	RequireSsl pulumi.BoolPtrInput
-	// Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.
+	// Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is dropped here, then created there (a replace, delete first, so that a second name of the same server never ends without the account); new credentials, `tls` or timeouts change only how the provider logs in.
 	Source ConnectionPtrInput
 	// Name of the replication account (the user part of `'user'@'host'`; no control or invisible characters). Changing it replaces the account.
 	User pulumi.StringInput
@@ -189,7 +189,7 @@ func (o ReplicationUserOutput) RequireSsl() pulumi.BoolOutput {
 	return o.ApplyT(func(v *ReplicationUser) pulumi.BoolOutput { return v.RequireSsl }).(pulumi.BoolOutput)
 }
 
-// Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.
+// Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is dropped here, then created there (a replace, delete first, so that a second name of the same server never ends without the account); new credentials, `tls` or timeouts change only how the provider logs in.
 func (o ReplicationUserOutput) Source() ConnectionPtrOutput {
 	return o.ApplyT(func(v *ReplicationUser) ConnectionPtrOutput { return v.Source }).(ConnectionPtrOutput)
 }

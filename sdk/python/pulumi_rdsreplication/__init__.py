@@ -7,6 +7,8 @@ from . import _utilities
 import typing
 # Export this package's modules as members:
 from ._enums import *
+from .cutover import *
+from .event_subscription import *
 from .external_master import *
 from .get_instance_endpoint import *
 from .get_replica_status import *
@@ -34,6 +36,8 @@ _utilities.register(
   "mod": "index",
   "fqn": "pulumi_rdsreplication",
   "classes": {
+   "rdsreplication:index:Cutover": "Cutover",
+   "rdsreplication:index:EventSubscription": "EventSubscription",
    "rdsreplication:index:ExternalMaster": "ExternalMaster",
    "rdsreplication:index:ReplicationStart": "ReplicationStart",
    "rdsreplication:index:ReplicationUser": "ReplicationUser",

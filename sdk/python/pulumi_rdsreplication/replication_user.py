@@ -36,7 +36,7 @@ class ReplicationUserArgs:
         :param pulumi.Input['AuthPlugin'] auth_plugin: Authentication plugin of the account. Defaults to the server's default. Changing it replaces the account.
         :param pulumi.Input[_builtins.str] password: Password of the account. Generated (32 characters) when omitted. Changing it rotates the password in place with ALTER USER. An RDS instance running MySQL refuses replication passwords over 32 characters (error 3056): a longer one draws a warning.
         :param pulumi.Input[_builtins.bool] require_ssl: Whether the account must connect over TLS (`REQUIRE SSL`). Changed in place. Defaults to false.
-        :param pulumi.Input['ConnectionArgs'] source: Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.
+        :param pulumi.Input['ConnectionArgs'] source: Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is dropped here, then created there (a replace, delete first, so that a second name of the same server never ends without the account); new credentials, `tls` or timeouts change only how the provider logs in.
         """
         pulumi.set(__self__, "host", host)
         pulumi.set(__self__, "user", user)
@@ -115,7 +115,7 @@ class ReplicationUserArgs:
     @pulumi.getter
     def source(self) -> pulumi.Input[Optional['ConnectionArgs']]:
         """
-        Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.
+        Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is dropped here, then created there (a replace, delete first, so that a second name of the same server never ends without the account); new credentials, `tls` or timeouts change only how the provider logs in.
         """
         return pulumi.get(self, "source")
 
@@ -146,7 +146,7 @@ class ReplicationUser(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] host: Host part of the account: the RDS replica's address or a domain pattern such as `%.example.com` (letters, digits and `.:%_/-`). The runbook asks for an account restricted to your domain; `%` draws a warning. Changing it replaces the account.
         :param pulumi.Input[_builtins.str] password: Password of the account. Generated (32 characters) when omitted. Changing it rotates the password in place with ALTER USER. An RDS instance running MySQL refuses replication passwords over 32 characters (error 3056): a longer one draws a warning.
         :param pulumi.Input[_builtins.bool] require_ssl: Whether the account must connect over TLS (`REQUIRE SSL`). Changed in place. Defaults to false.
-        :param pulumi.Input[Union['ConnectionArgs', 'ConnectionArgsDict']] source: Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.
+        :param pulumi.Input[Union['ConnectionArgs', 'ConnectionArgsDict']] source: Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is dropped here, then created there (a replace, delete first, so that a second name of the same server never ends without the account); new credentials, `tls` or timeouts change only how the provider logs in.
         :param pulumi.Input[_builtins.str] user: Name of the replication account (the user part of `'user'@'host'`; no control or invisible characters). Changing it replaces the account.
         """
         ...
@@ -280,7 +280,7 @@ class ReplicationUser(pulumi.CustomResource):
     @pulumi.getter
     def source(self) -> pulumi.Output[Optional['outputs.Connection']]:
         """
-        Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.
+        Connection to the external source server. Defaults to the provider's `source` configuration. Another `host` or `port` is another server: the account is dropped here, then created there (a replace, delete first, so that a second name of the same server never ends without the account); new credentials, `tls` or timeouts change only how the provider logs in.
         """
         return pulumi.get(self, "source")
 

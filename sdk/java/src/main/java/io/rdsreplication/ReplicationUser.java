@@ -94,14 +94,14 @@ public class ReplicationUser extends com.pulumi.resources.CustomResource {
         return this.requireSsl;
     }
     /**
-     * Connection to the external source server. Defaults to the provider&#39;s `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.
+     * Connection to the external source server. Defaults to the provider&#39;s `source` configuration. Another `host` or `port` is another server: the account is dropped here, then created there (a replace, delete first, so that a second name of the same server never ends without the account); new credentials, `tls` or timeouts change only how the provider logs in.
      * 
      */
     @Export(name="source", refs={Connection.class}, tree="[0]")
     private Output</* @Nullable */ Connection> source;
 
     /**
-     * @return Connection to the external source server. Defaults to the provider&#39;s `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.
+     * @return Connection to the external source server. Defaults to the provider&#39;s `source` configuration. Another `host` or `port` is another server: the account is dropped here, then created there (a replace, delete first, so that a second name of the same server never ends without the account); new credentials, `tls` or timeouts change only how the provider logs in.
      * 
      */
     public Output<Optional<Connection>> source() {

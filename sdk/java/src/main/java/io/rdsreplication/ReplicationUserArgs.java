@@ -81,14 +81,14 @@ public final class ReplicationUserArgs extends com.pulumi.resources.ResourceArgs
     }
 
     /**
-     * Connection to the external source server. Defaults to the provider&#39;s `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.
+     * Connection to the external source server. Defaults to the provider&#39;s `source` configuration. Another `host` or `port` is another server: the account is dropped here, then created there (a replace, delete first, so that a second name of the same server never ends without the account); new credentials, `tls` or timeouts change only how the provider logs in.
      * 
      */
     @Import(name="source")
     private @Nullable Output<ConnectionArgs> source;
 
     /**
-     * @return Connection to the external source server. Defaults to the provider&#39;s `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.
+     * @return Connection to the external source server. Defaults to the provider&#39;s `source` configuration. Another `host` or `port` is another server: the account is dropped here, then created there (a replace, delete first, so that a second name of the same server never ends without the account); new credentials, `tls` or timeouts change only how the provider logs in.
      * 
      */
     public Optional<Output<ConnectionArgs>> source() {
@@ -224,7 +224,7 @@ public final class ReplicationUserArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param source Connection to the external source server. Defaults to the provider&#39;s `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.
+         * @param source Connection to the external source server. Defaults to the provider&#39;s `source` configuration. Another `host` or `port` is another server: the account is dropped here, then created there (a replace, delete first, so that a second name of the same server never ends without the account); new credentials, `tls` or timeouts change only how the provider logs in.
          * 
          * @return builder
          * 
@@ -235,7 +235,7 @@ public final class ReplicationUserArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param source Connection to the external source server. Defaults to the provider&#39;s `source` configuration. Another `host` or `port` is another server: the account is created there, then dropped here (a replace); new credentials, `tls` or timeouts change only how the provider logs in.
+         * @param source Connection to the external source server. Defaults to the provider&#39;s `source` configuration. Another `host` or `port` is another server: the account is dropped here, then created there (a replace, delete first, so that a second name of the same server never ends without the account); new credentials, `tls` or timeouts change only how the provider logs in.
          * 
          * @return builder
          * 

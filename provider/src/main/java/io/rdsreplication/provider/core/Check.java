@@ -83,6 +83,11 @@ public final class Check<A> {
         add(news.path(g) + "." + key, reason);
     }
 
+    /** Failures of a domain validator, which names properties by the same paths as the schema. */
+    public void addAll(List<CheckFailure> domain) {
+        for (CheckFailure f : domain) add(f.property(), f.reason());
+    }
+
     /** Whether a failure names {@code g} already (a type error, or an earlier rule). */
     public boolean failed(Getter<A, ?> g) {
         String p = news.path(g);

@@ -2,6 +2,8 @@ package io.rdsreplication.provider.resources;
 
 import io.rdsreplication.provider.core.TypedFunction;
 import io.rdsreplication.provider.core.TypedResource;
+import io.rdsreplication.provider.resources.cutover.CutoverResource;
+import io.rdsreplication.provider.resources.eventsubscription.EventSubscriptionResource;
 import io.rdsreplication.provider.resources.externalmaster.ExternalMasterResource;
 import io.rdsreplication.provider.resources.functions.Functions;
 import io.rdsreplication.provider.resources.replicationstart.ReplicationStartResource;
@@ -18,7 +20,7 @@ public final class Catalog {
 
     public static List<TypedResource<Context, ?, ?>> resources() {
         return List.of(new ReplicationUserResource(), new SecurityGroupIngressResource(), new ExternalMasterResource(),
-                new ReplicationStartResource(), new SourceSnapshotResource());
+                new ReplicationStartResource(), new SourceSnapshotResource(), new EventSubscriptionResource(), new CutoverResource());
     }
 
     public static List<TypedFunction<Context, ?, ?>> functions() {
