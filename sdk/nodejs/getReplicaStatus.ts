@@ -15,6 +15,7 @@ export function getReplicaStatus(args?: GetReplicaStatusArgs, opts?: pulumi.Invo
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
     return pulumi.runtime.invoke("rdsreplication:index:getReplicaStatus", {
         "replica": args.replica ? inputs.connectionProvideDefaults(args.replica) : undefined,
+        "source": args.source ? inputs.connectionProvideDefaults(args.source) : undefined,
     }, opts);
 }
 
@@ -23,6 +24,10 @@ export interface GetReplicaStatusArgs {
      * Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration.
      */
     replica?: inputs.Connection;
+    /**
+     * Connection to the external source, read for `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, those outputs are absent.
+     */
+    source?: inputs.Connection;
 }
 
 export interface GetReplicaStatusResult {
@@ -34,6 +39,10 @@ export interface GetReplicaStatusResult {
      * Position in `appliedSourceLogFile` up to which events have been applied (`Exec_Master_Log_Pos`).
      */
     readonly appliedSourceLogPosition?: number;
+    /**
+     * How long the source keeps binlogs, in seconds (`binlog_expire_logs_seconds` or `expire_logs_days`); 0 when they never expire.
+     */
+    readonly binlogExpirySeconds?: number;
     /**
      * Whether replication is configured at all.
      */
@@ -62,6 +71,14 @@ export interface GetReplicaStatusResult {
      * The last SQL thread error reported by the replica, empty when none.
      */
     readonly lastSqlError?: string;
+    /**
+     * `PURGE BINARY LOGS TO` this file on the source removes exactly `safeToPurge`; empty when there is nothing to purge.
+     */
+    readonly purgeTo?: string;
+    /**
+     * The source's binlogs this replica no longer needs (every one before the file it is applying): safe to purge for its sake.
+     */
+    readonly safeToPurge?: string[];
     /**
      * `Seconds_Behind_Master`/`Seconds_Behind_Source`; absent while a thread is stopped.
      */
@@ -95,6 +112,7 @@ export function getReplicaStatusOutput(args?: GetReplicaStatusOutputArgs, opts?:
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
     return pulumi.runtime.invokeOutput("rdsreplication:index:getReplicaStatus", {
         "replica": pulumi.output(args.replica).apply(v => v === undefined ? undefined : inputs.connectionProvideDefaults(v)),
+        "source": pulumi.output(args.source).apply(v => v === undefined ? undefined : inputs.connectionProvideDefaults(v)),
     }, opts);
 }
 
@@ -103,4 +121,8 @@ export interface GetReplicaStatusOutputArgs {
      * Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration.
      */
     replica?: pulumi.Input<inputs.ConnectionArgs | undefined>;
+    /**
+     * Connection to the external source, read for `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, those outputs are absent.
+     */
+    source?: pulumi.Input<inputs.ConnectionArgs | undefined>;
 }

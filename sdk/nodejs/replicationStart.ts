@@ -46,6 +46,14 @@ export class ReplicationStart extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly appliedSourceLogPosition: pulumi.Output<number | undefined>;
     /**
+     * Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
+     */
+    declare public readonly binlogRetentionWarnOnly: pulumi.Output<boolean>;
+    /**
+     * RDS DB instance identifier. When the replica cannot reach the source, the error names the instance's current IP addresses (resolved now: a Multi-AZ failover changes them), which the source's firewall must allow. Recorded in place.
+     */
+    declare public readonly dbInstanceIdentifier: pulumi.Output<string | undefined>;
+    /**
      * The `id` of the ExternalMaster this starts. A new ExternalMaster (new starting position) replaces this resource, so replication starts again.
      */
     declare public readonly externalMasterId: pulumi.Output<string>;
@@ -66,13 +74,29 @@ export class ReplicationStart extends pulumi.CustomResource {
      */
     declare public readonly maxLagSeconds: pulumi.Output<number | undefined>;
     /**
+     * The runbook's second guideline: before starting, refuse when the source's binlogs expire sooner than this many seconds (`binlog_expire_logs_seconds`/`expire_logs_days`), or when the binlog the replica needs is the oldest the source keeps. Unset: no check.
+     */
+    declare public readonly minBinlogExpirySeconds: pulumi.Output<number | undefined>;
+    /**
+     * `PURGE BINARY LOGS TO` this file on the source removes exactly `safeToPurge`; empty when there is nothing to purge.
+     */
+    declare public /*out*/ readonly purgeTo: pulumi.Output<string | undefined>;
+    /**
      * Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration. Another host or port is another instance and replaces; new credentials do not.
      */
     declare public readonly replica: pulumi.Output<outputs.Connection | undefined>;
     /**
+     * The source's binlogs this replica no longer needs (every one before the file it is applying), safe to purge for its sake; read when a source connection is known.
+     */
+    declare public /*out*/ readonly safeToPurge: pulumi.Output<string[] | undefined>;
+    /**
      * `Seconds_Behind_Master`/`Seconds_Behind_Source`; absent while a thread is stopped.
      */
     declare public /*out*/ readonly secondsBehindSource: pulumi.Output<number | undefined>;
+    /**
+     * Connection to the external source, read for the binlog retention check and `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, neither is done. A change is recorded in place.
+     */
+    declare public readonly source: pulumi.Output<outputs.Connection | undefined>;
     /**
      * Whether the replica's SQL (applier) thread is running.
      */
@@ -112,9 +136,13 @@ export class ReplicationStart extends pulumi.CustomResource {
             if (args?.externalMasterId === undefined && !opts.urn) {
                 throw new Error("Missing required property 'externalMasterId'");
             }
+            resourceInputs["binlogRetentionWarnOnly"] = (args?.binlogRetentionWarnOnly) ?? false;
+            resourceInputs["dbInstanceIdentifier"] = args?.dbInstanceIdentifier;
             resourceInputs["externalMasterId"] = args?.externalMasterId;
             resourceInputs["maxLagSeconds"] = args?.maxLagSeconds;
+            resourceInputs["minBinlogExpirySeconds"] = args?.minBinlogExpirySeconds;
             resourceInputs["replica"] = args ? pulumi.output(args.replica).apply(v => v === undefined ? undefined : inputs.connectionArgsProvideDefaults(v)) : undefined;
+            resourceInputs["source"] = args ? pulumi.output(args.source).apply(v => v === undefined ? undefined : inputs.connectionArgsProvideDefaults(v)) : undefined;
             resourceInputs["timeoutSeconds"] = (args?.timeoutSeconds) ?? 300;
             resourceInputs["untilBinlogFile"] = args?.untilBinlogFile;
             resourceInputs["untilBinlogPosition"] = args?.untilBinlogPosition;
@@ -125,18 +153,26 @@ export class ReplicationStart extends pulumi.CustomResource {
             resourceInputs["ioRunning"] = undefined /*out*/;
             resourceInputs["lastIoError"] = undefined /*out*/;
             resourceInputs["lastSqlError"] = undefined /*out*/;
+            resourceInputs["purgeTo"] = undefined /*out*/;
+            resourceInputs["safeToPurge"] = undefined /*out*/;
             resourceInputs["secondsBehindSource"] = undefined /*out*/;
             resourceInputs["sqlRunning"] = undefined /*out*/;
         } else {
             resourceInputs["appliedSourceLogFile"] = undefined /*out*/;
             resourceInputs["appliedSourceLogPosition"] = undefined /*out*/;
+            resourceInputs["binlogRetentionWarnOnly"] = undefined /*out*/;
+            resourceInputs["dbInstanceIdentifier"] = undefined /*out*/;
             resourceInputs["externalMasterId"] = undefined /*out*/;
             resourceInputs["ioRunning"] = undefined /*out*/;
             resourceInputs["lastIoError"] = undefined /*out*/;
             resourceInputs["lastSqlError"] = undefined /*out*/;
             resourceInputs["maxLagSeconds"] = undefined /*out*/;
+            resourceInputs["minBinlogExpirySeconds"] = undefined /*out*/;
+            resourceInputs["purgeTo"] = undefined /*out*/;
             resourceInputs["replica"] = undefined /*out*/;
+            resourceInputs["safeToPurge"] = undefined /*out*/;
             resourceInputs["secondsBehindSource"] = undefined /*out*/;
+            resourceInputs["source"] = undefined /*out*/;
             resourceInputs["sqlRunning"] = undefined /*out*/;
             resourceInputs["timeoutSeconds"] = undefined /*out*/;
             resourceInputs["untilBinlogFile"] = undefined /*out*/;
@@ -156,6 +192,14 @@ export class ReplicationStart extends pulumi.CustomResource {
  */
 export interface ReplicationStartArgs {
     /**
+     * Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
+     */
+    binlogRetentionWarnOnly?: pulumi.Input<boolean | undefined>;
+    /**
+     * RDS DB instance identifier. When the replica cannot reach the source, the error names the instance's current IP addresses (resolved now: a Multi-AZ failover changes them), which the source's firewall must allow. Recorded in place.
+     */
+    dbInstanceIdentifier?: pulumi.Input<string | undefined>;
+    /**
      * The `id` of the ExternalMaster this starts. A new ExternalMaster (new starting position) replaces this resource, so replication starts again.
      */
     externalMasterId: pulumi.Input<string>;
@@ -164,9 +208,17 @@ export interface ReplicationStartArgs {
      */
     maxLagSeconds?: pulumi.Input<number | undefined>;
     /**
+     * The runbook's second guideline: before starting, refuse when the source's binlogs expire sooner than this many seconds (`binlog_expire_logs_seconds`/`expire_logs_days`), or when the binlog the replica needs is the oldest the source keeps. Unset: no check.
+     */
+    minBinlogExpirySeconds?: pulumi.Input<number | undefined>;
+    /**
      * Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration. Another host or port is another instance and replaces; new credentials do not.
      */
     replica?: pulumi.Input<inputs.ConnectionArgs | undefined>;
+    /**
+     * Connection to the external source, read for the binlog retention check and `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, neither is done. A change is recorded in place.
+     */
+    source?: pulumi.Input<inputs.ConnectionArgs | undefined>;
     /**
      * Upper bound on the waits, in seconds. Defaults to 300. Shapes the waits only.
      */

@@ -25,6 +25,8 @@ func GetReplicaStatus(ctx *pulumi.Context, args *GetReplicaStatusArgs, opts ...p
 type GetReplicaStatusArgs struct {
 	// Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration.
 	Replica *Connection `pulumi:"replica"`
+	// Connection to the external source, read for `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, those outputs are absent.
+	Source *Connection `pulumi:"source"`
 }
 
 // Defaults sets the appropriate defaults for GetReplicaStatusArgs
@@ -35,6 +37,8 @@ func (val *GetReplicaStatusArgs) Defaults() *GetReplicaStatusArgs {
 	tmp := *val
 	tmp.Replica = tmp.Replica.Defaults()
 
+	tmp.Source = tmp.Source.Defaults()
+
 	return &tmp
 }
 
@@ -43,6 +47,8 @@ type GetReplicaStatusResult struct {
 	AppliedSourceLogFile *string `pulumi:"appliedSourceLogFile"`
 	// Position in `appliedSourceLogFile` up to which events have been applied (`Exec_Master_Log_Pos`).
 	AppliedSourceLogPosition *int `pulumi:"appliedSourceLogPosition"`
+	// How long the source keeps binlogs, in seconds (`binlog_expire_logs_seconds` or `expire_logs_days`); 0 when they never expire.
+	BinlogExpirySeconds *int `pulumi:"binlogExpirySeconds"`
 	// Whether replication is configured at all.
 	Configured bool `pulumi:"configured"`
 	// Configured delay (`SQL_Delay`).
@@ -57,6 +63,10 @@ type GetReplicaStatusResult struct {
 	LastSqlErrno *int `pulumi:"lastSqlErrno"`
 	// The last SQL thread error reported by the replica, empty when none.
 	LastSqlError *string `pulumi:"lastSqlError"`
+	// `PURGE BINARY LOGS TO` this file on the source removes exactly `safeToPurge`; empty when there is nothing to purge.
+	PurgeTo *string `pulumi:"purgeTo"`
+	// The source's binlogs this replica no longer needs (every one before the file it is applying): safe to purge for its sake.
+	SafeToPurge []string `pulumi:"safeToPurge"`
 	// `Seconds_Behind_Master`/`Seconds_Behind_Source`; absent while a thread is stopped.
 	SecondsBehindSource *int `pulumi:"secondsBehindSource"`
 	// Source host the replica is configured with.
@@ -84,6 +94,8 @@ func GetReplicaStatusOutput(ctx *pulumi.Context, args GetReplicaStatusOutputArgs
 type GetReplicaStatusOutputArgs struct {
 	// Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration.
 	Replica ConnectionPtrInput `pulumi:"replica"`
+	// Connection to the external source, read for `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, those outputs are absent.
+	Source ConnectionPtrInput `pulumi:"source"`
 }
 
 func (GetReplicaStatusOutputArgs) ElementType() reflect.Type {
@@ -112,6 +124,11 @@ func (o GetReplicaStatusResultOutput) AppliedSourceLogFile() pulumi.StringPtrOut
 // Position in `appliedSourceLogFile` up to which events have been applied (`Exec_Master_Log_Pos`).
 func (o GetReplicaStatusResultOutput) AppliedSourceLogPosition() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v GetReplicaStatusResult) *int { return v.AppliedSourceLogPosition }).(pulumi.IntPtrOutput)
+}
+
+// How long the source keeps binlogs, in seconds (`binlog_expire_logs_seconds` or `expire_logs_days`); 0 when they never expire.
+func (o GetReplicaStatusResultOutput) BinlogExpirySeconds() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v GetReplicaStatusResult) *int { return v.BinlogExpirySeconds }).(pulumi.IntPtrOutput)
 }
 
 // Whether replication is configured at all.
@@ -147,6 +164,16 @@ func (o GetReplicaStatusResultOutput) LastSqlErrno() pulumi.IntPtrOutput {
 // The last SQL thread error reported by the replica, empty when none.
 func (o GetReplicaStatusResultOutput) LastSqlError() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetReplicaStatusResult) *string { return v.LastSqlError }).(pulumi.StringPtrOutput)
+}
+
+// `PURGE BINARY LOGS TO` this file on the source removes exactly `safeToPurge`; empty when there is nothing to purge.
+func (o GetReplicaStatusResultOutput) PurgeTo() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetReplicaStatusResult) *string { return v.PurgeTo }).(pulumi.StringPtrOutput)
+}
+
+// The source's binlogs this replica no longer needs (every one before the file it is applying): safe to purge for its sake.
+func (o GetReplicaStatusResultOutput) SafeToPurge() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v GetReplicaStatusResult) []string { return v.SafeToPurge }).(pulumi.StringArrayOutput)
 }
 
 // `Seconds_Behind_Master`/`Seconds_Behind_Source`; absent while a thread is stopped.

@@ -20,6 +20,10 @@ type ReplicationStart struct {
 	AppliedSourceLogFile pulumi.StringPtrOutput `pulumi:"appliedSourceLogFile"`
 	// Position in `appliedSourceLogFile` up to which events have been applied (`Exec_Master_Log_Pos`).
 	AppliedSourceLogPosition pulumi.IntPtrOutput `pulumi:"appliedSourceLogPosition"`
+	// Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
+	BinlogRetentionWarnOnly pulumi.BoolOutput `pulumi:"binlogRetentionWarnOnly"`
+	// RDS DB instance identifier. When the replica cannot reach the source, the error names the instance's current IP addresses (resolved now: a Multi-AZ failover changes them), which the source's firewall must allow. Recorded in place.
+	DbInstanceIdentifier pulumi.StringPtrOutput `pulumi:"dbInstanceIdentifier"`
 	// The `id` of the ExternalMaster this starts. A new ExternalMaster (new starting position) replaces this resource, so replication starts again.
 	ExternalMasterId pulumi.StringOutput `pulumi:"externalMasterId"`
 	// Whether the replica's I/O thread is connected to the source (`Slave_IO_Running`/`Replica_IO_Running` is `Yes`).
@@ -30,10 +34,18 @@ type ReplicationStart struct {
 	LastSqlError pulumi.StringOutput `pulumi:"lastSqlError"`
 	// Also wait until the replica is at most this many seconds behind the source, reporting progress. Shapes the waits only.
 	MaxLagSeconds pulumi.IntPtrOutput `pulumi:"maxLagSeconds"`
+	// The runbook's second guideline: before starting, refuse when the source's binlogs expire sooner than this many seconds (`binlog_expire_logs_seconds`/`expire_logs_days`), or when the binlog the replica needs is the oldest the source keeps. Unset: no check.
+	MinBinlogExpirySeconds pulumi.IntPtrOutput `pulumi:"minBinlogExpirySeconds"`
+	// `PURGE BINARY LOGS TO` this file on the source removes exactly `safeToPurge`; empty when there is nothing to purge.
+	PurgeTo pulumi.StringPtrOutput `pulumi:"purgeTo"`
 	// Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration. Another host or port is another instance and replaces; new credentials do not.
 	Replica ConnectionPtrOutput `pulumi:"replica"`
+	// The source's binlogs this replica no longer needs (every one before the file it is applying), safe to purge for its sake; read when a source connection is known.
+	SafeToPurge pulumi.StringArrayOutput `pulumi:"safeToPurge"`
 	// `Seconds_Behind_Master`/`Seconds_Behind_Source`; absent while a thread is stopped.
 	SecondsBehindSource pulumi.IntPtrOutput `pulumi:"secondsBehindSource"`
+	// Connection to the external source, read for the binlog retention check and `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, neither is done. A change is recorded in place.
+	Source ConnectionPtrOutput `pulumi:"source"`
 	// Whether the replica's SQL (applier) thread is running.
 	SqlRunning pulumi.BoolOutput `pulumi:"sqlRunning"`
 	// Upper bound on the waits, in seconds. Defaults to 300. Shapes the waits only.
@@ -58,8 +70,14 @@ func NewReplicationStart(ctx *pulumi.Context,
 	if args.ExternalMasterId == nil {
 		return nil, errors.New("invalid value for required argument 'ExternalMasterId'")
 	}
+	if args.BinlogRetentionWarnOnly == nil {
+		args.BinlogRetentionWarnOnly = pulumi.BoolPtr(false)
+	}
 	if args.Replica != nil {
 		args.Replica = args.Replica.ToConnectionPtrOutput().ApplyT(func(v *Connection) *Connection { return v.Defaults() }).(ConnectionPtrOutput)
+	}
+	if args.Source != nil {
+		args.Source = args.Source.ToConnectionPtrOutput().ApplyT(func(v *Connection) *Connection { return v.Defaults() }).(ConnectionPtrOutput)
 	}
 	if args.TimeoutSeconds == nil {
 		args.TimeoutSeconds = pulumi.IntPtr(300)
@@ -107,12 +125,20 @@ func (ReplicationStartState) ElementType() reflect.Type {
 }
 
 type replicationStartArgs struct {
+	// Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
+	BinlogRetentionWarnOnly *bool `pulumi:"binlogRetentionWarnOnly"`
+	// RDS DB instance identifier. When the replica cannot reach the source, the error names the instance's current IP addresses (resolved now: a Multi-AZ failover changes them), which the source's firewall must allow. Recorded in place.
+	DbInstanceIdentifier *string `pulumi:"dbInstanceIdentifier"`
 	// The `id` of the ExternalMaster this starts. A new ExternalMaster (new starting position) replaces this resource, so replication starts again.
 	ExternalMasterId string `pulumi:"externalMasterId"`
 	// Also wait until the replica is at most this many seconds behind the source, reporting progress. Shapes the waits only.
 	MaxLagSeconds *int `pulumi:"maxLagSeconds"`
+	// The runbook's second guideline: before starting, refuse when the source's binlogs expire sooner than this many seconds (`binlog_expire_logs_seconds`/`expire_logs_days`), or when the binlog the replica needs is the oldest the source keeps. Unset: no check.
+	MinBinlogExpirySeconds *int `pulumi:"minBinlogExpirySeconds"`
 	// Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration. Another host or port is another instance and replaces; new credentials do not.
 	Replica *Connection `pulumi:"replica"`
+	// Connection to the external source, read for the binlog retention check and `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, neither is done. A change is recorded in place.
+	Source *Connection `pulumi:"source"`
 	// Upper bound on the waits, in seconds. Defaults to 300. Shapes the waits only.
 	TimeoutSeconds *int `pulumi:"timeoutSeconds"`
 	// Stop replication when it reaches this source binlog file (`rds_start_replication_until`; RDS for MySQL only). RDS refuses it on a multi-threaded replica (`replica_parallel_workers` > 1, MySQL's default since 8.0.27): set it to 0 or 1 in the DB parameter group; the provider checks this before calling anything.
@@ -127,12 +153,20 @@ type replicationStartArgs struct {
 
 // The set of arguments for constructing a ReplicationStart resource.
 type ReplicationStartArgs struct {
+	// Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
+	BinlogRetentionWarnOnly pulumi.BoolPtrInput
+	// RDS DB instance identifier. When the replica cannot reach the source, the error names the instance's current IP addresses (resolved now: a Multi-AZ failover changes them), which the source's firewall must allow. Recorded in place.
+	DbInstanceIdentifier pulumi.StringPtrInput
 	// The `id` of the ExternalMaster this starts. A new ExternalMaster (new starting position) replaces this resource, so replication starts again.
 	ExternalMasterId pulumi.StringInput
 	// Also wait until the replica is at most this many seconds behind the source, reporting progress. Shapes the waits only.
 	MaxLagSeconds pulumi.IntPtrInput
+	// The runbook's second guideline: before starting, refuse when the source's binlogs expire sooner than this many seconds (`binlog_expire_logs_seconds`/`expire_logs_days`), or when the binlog the replica needs is the oldest the source keeps. Unset: no check.
+	MinBinlogExpirySeconds pulumi.IntPtrInput
 	// Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration. Another host or port is another instance and replaces; new credentials do not.
 	Replica ConnectionPtrInput
+	// Connection to the external source, read for the binlog retention check and `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, neither is done. A change is recorded in place.
+	Source ConnectionPtrInput
 	// Upper bound on the waits, in seconds. Defaults to 300. Shapes the waits only.
 	TimeoutSeconds pulumi.IntPtrInput
 	// Stop replication when it reaches this source binlog file (`rds_start_replication_until`; RDS for MySQL only). RDS refuses it on a multi-threaded replica (`replica_parallel_workers` > 1, MySQL's default since 8.0.27): set it to 0 or 1 in the DB parameter group; the provider checks this before calling anything.
@@ -192,6 +226,16 @@ func (o ReplicationStartOutput) AppliedSourceLogPosition() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *ReplicationStart) pulumi.IntPtrOutput { return v.AppliedSourceLogPosition }).(pulumi.IntPtrOutput)
 }
 
+// Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
+func (o ReplicationStartOutput) BinlogRetentionWarnOnly() pulumi.BoolOutput {
+	return o.ApplyT(func(v *ReplicationStart) pulumi.BoolOutput { return v.BinlogRetentionWarnOnly }).(pulumi.BoolOutput)
+}
+
+// RDS DB instance identifier. When the replica cannot reach the source, the error names the instance's current IP addresses (resolved now: a Multi-AZ failover changes them), which the source's firewall must allow. Recorded in place.
+func (o ReplicationStartOutput) DbInstanceIdentifier() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ReplicationStart) pulumi.StringPtrOutput { return v.DbInstanceIdentifier }).(pulumi.StringPtrOutput)
+}
+
 // The `id` of the ExternalMaster this starts. A new ExternalMaster (new starting position) replaces this resource, so replication starts again.
 func (o ReplicationStartOutput) ExternalMasterId() pulumi.StringOutput {
 	return o.ApplyT(func(v *ReplicationStart) pulumi.StringOutput { return v.ExternalMasterId }).(pulumi.StringOutput)
@@ -217,14 +261,34 @@ func (o ReplicationStartOutput) MaxLagSeconds() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *ReplicationStart) pulumi.IntPtrOutput { return v.MaxLagSeconds }).(pulumi.IntPtrOutput)
 }
 
+// The runbook's second guideline: before starting, refuse when the source's binlogs expire sooner than this many seconds (`binlog_expire_logs_seconds`/`expire_logs_days`), or when the binlog the replica needs is the oldest the source keeps. Unset: no check.
+func (o ReplicationStartOutput) MinBinlogExpirySeconds() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ReplicationStart) pulumi.IntPtrOutput { return v.MinBinlogExpirySeconds }).(pulumi.IntPtrOutput)
+}
+
+// `PURGE BINARY LOGS TO` this file on the source removes exactly `safeToPurge`; empty when there is nothing to purge.
+func (o ReplicationStartOutput) PurgeTo() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ReplicationStart) pulumi.StringPtrOutput { return v.PurgeTo }).(pulumi.StringPtrOutput)
+}
+
 // Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration. Another host or port is another instance and replaces; new credentials do not.
 func (o ReplicationStartOutput) Replica() ConnectionPtrOutput {
 	return o.ApplyT(func(v *ReplicationStart) ConnectionPtrOutput { return v.Replica }).(ConnectionPtrOutput)
 }
 
+// The source's binlogs this replica no longer needs (every one before the file it is applying), safe to purge for its sake; read when a source connection is known.
+func (o ReplicationStartOutput) SafeToPurge() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *ReplicationStart) pulumi.StringArrayOutput { return v.SafeToPurge }).(pulumi.StringArrayOutput)
+}
+
 // `Seconds_Behind_Master`/`Seconds_Behind_Source`; absent while a thread is stopped.
 func (o ReplicationStartOutput) SecondsBehindSource() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *ReplicationStart) pulumi.IntPtrOutput { return v.SecondsBehindSource }).(pulumi.IntPtrOutput)
+}
+
+// Connection to the external source, read for the binlog retention check and `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, neither is done. A change is recorded in place.
+func (o ReplicationStartOutput) Source() ConnectionPtrOutput {
+	return o.ApplyT(func(v *ReplicationStart) ConnectionPtrOutput { return v.Source }).(ConnectionPtrOutput)
 }
 
 // Whether the replica's SQL (applier) thread is running.

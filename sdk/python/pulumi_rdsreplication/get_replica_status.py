@@ -25,13 +25,16 @@ __all__ = [
 
 @pulumi.output_type
 class GetReplicaStatusResult:
-    def __init__(__self__, applied_source_log_file=None, applied_source_log_position=None, configured=None, delay_seconds=None, io_running=None, last_io_errno=None, last_io_error=None, last_sql_errno=None, last_sql_error=None, seconds_behind_source=None, source_host=None, source_port=None, source_user=None, sql_running=None, using_gtid=None):
+    def __init__(__self__, applied_source_log_file=None, applied_source_log_position=None, binlog_expiry_seconds=None, configured=None, delay_seconds=None, io_running=None, last_io_errno=None, last_io_error=None, last_sql_errno=None, last_sql_error=None, purge_to=None, safe_to_purge=None, seconds_behind_source=None, source_host=None, source_port=None, source_user=None, sql_running=None, using_gtid=None):
         if applied_source_log_file and not isinstance(applied_source_log_file, str):
             raise TypeError("Expected argument 'applied_source_log_file' to be a str")
         pulumi.set(__self__, "applied_source_log_file", applied_source_log_file)
         if applied_source_log_position and not isinstance(applied_source_log_position, int):
             raise TypeError("Expected argument 'applied_source_log_position' to be a int")
         pulumi.set(__self__, "applied_source_log_position", applied_source_log_position)
+        if binlog_expiry_seconds and not isinstance(binlog_expiry_seconds, int):
+            raise TypeError("Expected argument 'binlog_expiry_seconds' to be a int")
+        pulumi.set(__self__, "binlog_expiry_seconds", binlog_expiry_seconds)
         if configured and not isinstance(configured, bool):
             raise TypeError("Expected argument 'configured' to be a bool")
         pulumi.set(__self__, "configured", configured)
@@ -53,6 +56,12 @@ class GetReplicaStatusResult:
         if last_sql_error and not isinstance(last_sql_error, str):
             raise TypeError("Expected argument 'last_sql_error' to be a str")
         pulumi.set(__self__, "last_sql_error", last_sql_error)
+        if purge_to and not isinstance(purge_to, str):
+            raise TypeError("Expected argument 'purge_to' to be a str")
+        pulumi.set(__self__, "purge_to", purge_to)
+        if safe_to_purge and not isinstance(safe_to_purge, list):
+            raise TypeError("Expected argument 'safe_to_purge' to be a list")
+        pulumi.set(__self__, "safe_to_purge", safe_to_purge)
         if seconds_behind_source and not isinstance(seconds_behind_source, int):
             raise TypeError("Expected argument 'seconds_behind_source' to be a int")
         pulumi.set(__self__, "seconds_behind_source", seconds_behind_source)
@@ -87,6 +96,14 @@ class GetReplicaStatusResult:
         Position in `appliedSourceLogFile` up to which events have been applied (`Exec_Master_Log_Pos`).
         """
         return pulumi.get(self, "applied_source_log_position")
+
+    @_builtins.property
+    @pulumi.getter(name="binlogExpirySeconds")
+    def binlog_expiry_seconds(self) -> Optional[_builtins.int]:
+        """
+        How long the source keeps binlogs, in seconds (`binlog_expire_logs_seconds` or `expire_logs_days`); 0 when they never expire.
+        """
+        return pulumi.get(self, "binlog_expiry_seconds")
 
     @_builtins.property
     @pulumi.getter
@@ -145,6 +162,22 @@ class GetReplicaStatusResult:
         return pulumi.get(self, "last_sql_error")
 
     @_builtins.property
+    @pulumi.getter(name="purgeTo")
+    def purge_to(self) -> Optional[_builtins.str]:
+        """
+        `PURGE BINARY LOGS TO` this file on the source removes exactly `safeToPurge`; empty when there is nothing to purge.
+        """
+        return pulumi.get(self, "purge_to")
+
+    @_builtins.property
+    @pulumi.getter(name="safeToPurge")
+    def safe_to_purge(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        The source's binlogs this replica no longer needs (every one before the file it is applying): safe to purge for its sake.
+        """
+        return pulumi.get(self, "safe_to_purge")
+
+    @_builtins.property
     @pulumi.getter(name="secondsBehindSource")
     def seconds_behind_source(self) -> Optional[_builtins.int]:
         """
@@ -201,6 +234,7 @@ class AwaitableGetReplicaStatusResult(GetReplicaStatusResult):
         return GetReplicaStatusResult(
             applied_source_log_file=self.applied_source_log_file,
             applied_source_log_position=self.applied_source_log_position,
+            binlog_expiry_seconds=self.binlog_expiry_seconds,
             configured=self.configured,
             delay_seconds=self.delay_seconds,
             io_running=self.io_running,
@@ -208,6 +242,8 @@ class AwaitableGetReplicaStatusResult(GetReplicaStatusResult):
             last_io_error=self.last_io_error,
             last_sql_errno=self.last_sql_errno,
             last_sql_error=self.last_sql_error,
+            purge_to=self.purge_to,
+            safe_to_purge=self.safe_to_purge,
             seconds_behind_source=self.seconds_behind_source,
             source_host=self.source_host,
             source_port=self.source_port,
@@ -217,20 +253,24 @@ class AwaitableGetReplicaStatusResult(GetReplicaStatusResult):
 
 
 def get_replica_status(replica: Optional[Union['Connection', 'ConnectionDict']] = None,
+                       source: Optional[Union['Connection', 'ConnectionDict']] = None,
                        opts: Optional[pulumi.InvokeOptions] = None) -> AwaitableGetReplicaStatusResult:
     """
     Reads the RDS instance's replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege).
 
     :param Union['Connection', 'ConnectionDict'] replica: Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration.
+    :param Union['Connection', 'ConnectionDict'] source: Connection to the external source, read for `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, those outputs are absent.
     """
     __args__ = dict()
     __args__['replica'] = replica
+    __args__['source'] = source
     opts = pulumi.InvokeOptions.merge(_utilities.get_invoke_opts_defaults(), opts)
     __ret__ = pulumi.runtime.invoke('rdsreplication:index:getReplicaStatus', __args__, opts=opts, typ=GetReplicaStatusResult).value
 
     return AwaitableGetReplicaStatusResult(
         applied_source_log_file=pulumi.get(__ret__, 'applied_source_log_file'),
         applied_source_log_position=pulumi.get(__ret__, 'applied_source_log_position'),
+        binlog_expiry_seconds=pulumi.get(__ret__, 'binlog_expiry_seconds'),
         configured=pulumi.get(__ret__, 'configured'),
         delay_seconds=pulumi.get(__ret__, 'delay_seconds'),
         io_running=pulumi.get(__ret__, 'io_running'),
@@ -238,6 +278,8 @@ def get_replica_status(replica: Optional[Union['Connection', 'ConnectionDict']] 
         last_io_error=pulumi.get(__ret__, 'last_io_error'),
         last_sql_errno=pulumi.get(__ret__, 'last_sql_errno'),
         last_sql_error=pulumi.get(__ret__, 'last_sql_error'),
+        purge_to=pulumi.get(__ret__, 'purge_to'),
+        safe_to_purge=pulumi.get(__ret__, 'safe_to_purge'),
         seconds_behind_source=pulumi.get(__ret__, 'seconds_behind_source'),
         source_host=pulumi.get(__ret__, 'source_host'),
         source_port=pulumi.get(__ret__, 'source_port'),
@@ -245,19 +287,23 @@ def get_replica_status(replica: Optional[Union['Connection', 'ConnectionDict']] 
         sql_running=pulumi.get(__ret__, 'sql_running'),
         using_gtid=pulumi.get(__ret__, 'using_gtid'))
 def get_replica_status_output(replica: pulumi.Input[Optional[Optional[Union['Connection', 'ConnectionDict']]]] = None,
+                              source: pulumi.Input[Optional[Optional[Union['Connection', 'ConnectionDict']]]] = None,
                               opts: Optional[Union[pulumi.InvokeOptions, pulumi.InvokeOutputOptions]] = None) -> pulumi.Output[GetReplicaStatusResult]:
     """
     Reads the RDS instance's replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege).
 
     :param Union['Connection', 'ConnectionDict'] replica: Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration.
+    :param Union['Connection', 'ConnectionDict'] source: Connection to the external source, read for `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, those outputs are absent.
     """
     __args__ = dict()
     __args__['replica'] = replica
+    __args__['source'] = source
     opts = pulumi.InvokeOutputOptions.merge(_utilities.get_invoke_opts_defaults(), opts)
     __ret__ = pulumi.runtime.invoke_output('rdsreplication:index:getReplicaStatus', __args__, opts=opts, typ=GetReplicaStatusResult)
     return __ret__.apply(lambda __response__: GetReplicaStatusResult(
         applied_source_log_file=pulumi.get(__response__, 'applied_source_log_file'),
         applied_source_log_position=pulumi.get(__response__, 'applied_source_log_position'),
+        binlog_expiry_seconds=pulumi.get(__response__, 'binlog_expiry_seconds'),
         configured=pulumi.get(__response__, 'configured'),
         delay_seconds=pulumi.get(__response__, 'delay_seconds'),
         io_running=pulumi.get(__response__, 'io_running'),
@@ -265,6 +311,8 @@ def get_replica_status_output(replica: pulumi.Input[Optional[Optional[Union['Con
         last_io_error=pulumi.get(__response__, 'last_io_error'),
         last_sql_errno=pulumi.get(__response__, 'last_sql_errno'),
         last_sql_error=pulumi.get(__response__, 'last_sql_error'),
+        purge_to=pulumi.get(__response__, 'purge_to'),
+        safe_to_purge=pulumi.get(__response__, 'safe_to_purge'),
         seconds_behind_source=pulumi.get(__response__, 'seconds_behind_source'),
         source_host=pulumi.get(__response__, 'source_host'),
         source_port=pulumi.get(__response__, 'source_port'),

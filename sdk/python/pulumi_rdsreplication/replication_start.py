@@ -23,8 +23,12 @@ __all__ = ['ReplicationStartArgs', 'ReplicationStart']
 class ReplicationStartArgs:
     def __init__(__self__, *,
                  external_master_id: pulumi.Input[_builtins.str],
+                 binlog_retention_warn_only: pulumi.Input[Optional[_builtins.bool]] = None,
+                 db_instance_identifier: pulumi.Input[Optional[_builtins.str]] = None,
                  max_lag_seconds: pulumi.Input[Optional[_builtins.int]] = None,
+                 min_binlog_expiry_seconds: pulumi.Input[Optional[_builtins.int]] = None,
                  replica: pulumi.Input[Optional['ConnectionArgs']] = None,
+                 source: pulumi.Input[Optional['ConnectionArgs']] = None,
                  timeout_seconds: pulumi.Input[Optional[_builtins.int]] = None,
                  until_binlog_file: pulumi.Input[Optional[_builtins.str]] = None,
                  until_binlog_position: pulumi.Input[Optional[_builtins.int]] = None,
@@ -34,8 +38,12 @@ class ReplicationStartArgs:
         The set of arguments for constructing a ReplicationStart resource.
 
         :param pulumi.Input[_builtins.str] external_master_id: The `id` of the ExternalMaster this starts. A new ExternalMaster (new starting position) replaces this resource, so replication starts again.
+        :param pulumi.Input[_builtins.bool] binlog_retention_warn_only: Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
+        :param pulumi.Input[_builtins.str] db_instance_identifier: RDS DB instance identifier. When the replica cannot reach the source, the error names the instance's current IP addresses (resolved now: a Multi-AZ failover changes them), which the source's firewall must allow. Recorded in place.
         :param pulumi.Input[_builtins.int] max_lag_seconds: Also wait until the replica is at most this many seconds behind the source, reporting progress. Shapes the waits only.
+        :param pulumi.Input[_builtins.int] min_binlog_expiry_seconds: The runbook's second guideline: before starting, refuse when the source's binlogs expire sooner than this many seconds (`binlog_expire_logs_seconds`/`expire_logs_days`), or when the binlog the replica needs is the oldest the source keeps. Unset: no check.
         :param pulumi.Input['ConnectionArgs'] replica: Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration. Another host or port is another instance and replaces; new credentials do not.
+        :param pulumi.Input['ConnectionArgs'] source: Connection to the external source, read for the binlog retention check and `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, neither is done. A change is recorded in place.
         :param pulumi.Input[_builtins.int] timeout_seconds: Upper bound on the waits, in seconds. Defaults to 300. Shapes the waits only.
         :param pulumi.Input[_builtins.str] until_binlog_file: Stop replication when it reaches this source binlog file (`rds_start_replication_until`; RDS for MySQL only). RDS refuses it on a multi-threaded replica (`replica_parallel_workers` > 1, MySQL's default since 8.0.27): set it to 0 or 1 in the DB parameter group; the provider checks this before calling anything.
         :param pulumi.Input[_builtins.int] until_binlog_position: Position in `untilBinlogFile`.
@@ -43,10 +51,20 @@ class ReplicationStartArgs:
         :param pulumi.Input[_builtins.bool] wait_for_running: Wait until both replication threads run, and fail with a diagnosis (wrong password, unreachable source, purged binlog, equal server ids) when they do not. Defaults to true. Shapes the waits only: a change updates nothing on the server.
         """
         pulumi.set(__self__, "external_master_id", external_master_id)
+        if binlog_retention_warn_only is None:
+            binlog_retention_warn_only = False
+        if binlog_retention_warn_only is not None:
+            pulumi.set(__self__, "binlog_retention_warn_only", binlog_retention_warn_only)
+        if db_instance_identifier is not None:
+            pulumi.set(__self__, "db_instance_identifier", db_instance_identifier)
         if max_lag_seconds is not None:
             pulumi.set(__self__, "max_lag_seconds", max_lag_seconds)
+        if min_binlog_expiry_seconds is not None:
+            pulumi.set(__self__, "min_binlog_expiry_seconds", min_binlog_expiry_seconds)
         if replica is not None:
             pulumi.set(__self__, "replica", replica)
+        if source is not None:
+            pulumi.set(__self__, "source", source)
         if timeout_seconds is None:
             timeout_seconds = 300
         if timeout_seconds is not None:
@@ -75,6 +93,30 @@ class ReplicationStartArgs:
         pulumi.set(self, "external_master_id", value)
 
     @_builtins.property
+    @pulumi.getter(name="binlogRetentionWarnOnly")
+    def binlog_retention_warn_only(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
+        """
+        return pulumi.get(self, "binlog_retention_warn_only")
+
+    @binlog_retention_warn_only.setter
+    def binlog_retention_warn_only(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "binlog_retention_warn_only", value)
+
+    @_builtins.property
+    @pulumi.getter(name="dbInstanceIdentifier")
+    def db_instance_identifier(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        RDS DB instance identifier. When the replica cannot reach the source, the error names the instance's current IP addresses (resolved now: a Multi-AZ failover changes them), which the source's firewall must allow. Recorded in place.
+        """
+        return pulumi.get(self, "db_instance_identifier")
+
+    @db_instance_identifier.setter
+    def db_instance_identifier(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "db_instance_identifier", value)
+
+    @_builtins.property
     @pulumi.getter(name="maxLagSeconds")
     def max_lag_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
@@ -87,6 +129,18 @@ class ReplicationStartArgs:
         pulumi.set(self, "max_lag_seconds", value)
 
     @_builtins.property
+    @pulumi.getter(name="minBinlogExpirySeconds")
+    def min_binlog_expiry_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        The runbook's second guideline: before starting, refuse when the source's binlogs expire sooner than this many seconds (`binlog_expire_logs_seconds`/`expire_logs_days`), or when the binlog the replica needs is the oldest the source keeps. Unset: no check.
+        """
+        return pulumi.get(self, "min_binlog_expiry_seconds")
+
+    @min_binlog_expiry_seconds.setter
+    def min_binlog_expiry_seconds(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "min_binlog_expiry_seconds", value)
+
+    @_builtins.property
     @pulumi.getter
     def replica(self) -> pulumi.Input[Optional['ConnectionArgs']]:
         """
@@ -97,6 +151,18 @@ class ReplicationStartArgs:
     @replica.setter
     def replica(self, value: pulumi.Input[Optional['ConnectionArgs']]):
         pulumi.set(self, "replica", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def source(self) -> pulumi.Input[Optional['ConnectionArgs']]:
+        """
+        Connection to the external source, read for the binlog retention check and `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, neither is done. A change is recorded in place.
+        """
+        return pulumi.get(self, "source")
+
+    @source.setter
+    def source(self, value: pulumi.Input[Optional['ConnectionArgs']]):
+        pulumi.set(self, "source", value)
 
     @_builtins.property
     @pulumi.getter(name="timeoutSeconds")
@@ -165,9 +231,13 @@ class ReplicationStart(pulumi.CustomResource):
     def __init__(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 binlog_retention_warn_only: pulumi.Input[Optional[_builtins.bool]] = None,
+                 db_instance_identifier: pulumi.Input[Optional[_builtins.str]] = None,
                  external_master_id: pulumi.Input[Optional[_builtins.str]] = None,
                  max_lag_seconds: pulumi.Input[Optional[_builtins.int]] = None,
+                 min_binlog_expiry_seconds: pulumi.Input[Optional[_builtins.int]] = None,
                  replica: pulumi.Input[Optional[Union['ConnectionArgs', 'ConnectionArgsDict']]] = None,
+                 source: pulumi.Input[Optional[Union['ConnectionArgs', 'ConnectionArgsDict']]] = None,
                  timeout_seconds: pulumi.Input[Optional[_builtins.int]] = None,
                  until_binlog_file: pulumi.Input[Optional[_builtins.str]] = None,
                  until_binlog_position: pulumi.Input[Optional[_builtins.int]] = None,
@@ -179,9 +249,13 @@ class ReplicationStart(pulumi.CustomResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
+        :param pulumi.Input[_builtins.bool] binlog_retention_warn_only: Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
+        :param pulumi.Input[_builtins.str] db_instance_identifier: RDS DB instance identifier. When the replica cannot reach the source, the error names the instance's current IP addresses (resolved now: a Multi-AZ failover changes them), which the source's firewall must allow. Recorded in place.
         :param pulumi.Input[_builtins.str] external_master_id: The `id` of the ExternalMaster this starts. A new ExternalMaster (new starting position) replaces this resource, so replication starts again.
         :param pulumi.Input[_builtins.int] max_lag_seconds: Also wait until the replica is at most this many seconds behind the source, reporting progress. Shapes the waits only.
+        :param pulumi.Input[_builtins.int] min_binlog_expiry_seconds: The runbook's second guideline: before starting, refuse when the source's binlogs expire sooner than this many seconds (`binlog_expire_logs_seconds`/`expire_logs_days`), or when the binlog the replica needs is the oldest the source keeps. Unset: no check.
         :param pulumi.Input[Union['ConnectionArgs', 'ConnectionArgsDict']] replica: Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration. Another host or port is another instance and replaces; new credentials do not.
+        :param pulumi.Input[Union['ConnectionArgs', 'ConnectionArgsDict']] source: Connection to the external source, read for the binlog retention check and `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, neither is done. A change is recorded in place.
         :param pulumi.Input[_builtins.int] timeout_seconds: Upper bound on the waits, in seconds. Defaults to 300. Shapes the waits only.
         :param pulumi.Input[_builtins.str] until_binlog_file: Stop replication when it reaches this source binlog file (`rds_start_replication_until`; RDS for MySQL only). RDS refuses it on a multi-threaded replica (`replica_parallel_workers` > 1, MySQL's default since 8.0.27): set it to 0 or 1 in the DB parameter group; the provider checks this before calling anything.
         :param pulumi.Input[_builtins.int] until_binlog_position: Position in `untilBinlogFile`.
@@ -212,9 +286,13 @@ class ReplicationStart(pulumi.CustomResource):
     def _internal_init(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 binlog_retention_warn_only: pulumi.Input[Optional[_builtins.bool]] = None,
+                 db_instance_identifier: pulumi.Input[Optional[_builtins.str]] = None,
                  external_master_id: pulumi.Input[Optional[_builtins.str]] = None,
                  max_lag_seconds: pulumi.Input[Optional[_builtins.int]] = None,
+                 min_binlog_expiry_seconds: pulumi.Input[Optional[_builtins.int]] = None,
                  replica: pulumi.Input[Optional[Union['ConnectionArgs', 'ConnectionArgsDict']]] = None,
+                 source: pulumi.Input[Optional[Union['ConnectionArgs', 'ConnectionArgsDict']]] = None,
                  timeout_seconds: pulumi.Input[Optional[_builtins.int]] = None,
                  until_binlog_file: pulumi.Input[Optional[_builtins.str]] = None,
                  until_binlog_position: pulumi.Input[Optional[_builtins.int]] = None,
@@ -229,11 +307,17 @@ class ReplicationStart(pulumi.CustomResource):
                 raise TypeError('__props__ is only valid when passed in combination with a valid opts.id to get an existing resource')
             __props__ = ReplicationStartArgs.__new__(ReplicationStartArgs)
 
+            if binlog_retention_warn_only is None:
+                binlog_retention_warn_only = False
+            __props__.__dict__["binlog_retention_warn_only"] = binlog_retention_warn_only
+            __props__.__dict__["db_instance_identifier"] = db_instance_identifier
             if external_master_id is None and not opts.urn:
                 raise TypeError("Missing required property 'external_master_id'")
             __props__.__dict__["external_master_id"] = external_master_id
             __props__.__dict__["max_lag_seconds"] = max_lag_seconds
+            __props__.__dict__["min_binlog_expiry_seconds"] = min_binlog_expiry_seconds
             __props__.__dict__["replica"] = replica
+            __props__.__dict__["source"] = source
             if timeout_seconds is None:
                 timeout_seconds = 300
             __props__.__dict__["timeout_seconds"] = timeout_seconds
@@ -248,6 +332,8 @@ class ReplicationStart(pulumi.CustomResource):
             __props__.__dict__["io_running"] = None
             __props__.__dict__["last_io_error"] = None
             __props__.__dict__["last_sql_error"] = None
+            __props__.__dict__["purge_to"] = None
+            __props__.__dict__["safe_to_purge"] = None
             __props__.__dict__["seconds_behind_source"] = None
             __props__.__dict__["sql_running"] = None
         replace_on_changes = pulumi.ResourceOptions(replace_on_changes=["externalMasterId", "untilBinlogFile", "untilBinlogPosition", "untilGtid"])
@@ -276,13 +362,19 @@ class ReplicationStart(pulumi.CustomResource):
 
         __props__.__dict__["applied_source_log_file"] = None
         __props__.__dict__["applied_source_log_position"] = None
+        __props__.__dict__["binlog_retention_warn_only"] = None
+        __props__.__dict__["db_instance_identifier"] = None
         __props__.__dict__["external_master_id"] = None
         __props__.__dict__["io_running"] = None
         __props__.__dict__["last_io_error"] = None
         __props__.__dict__["last_sql_error"] = None
         __props__.__dict__["max_lag_seconds"] = None
+        __props__.__dict__["min_binlog_expiry_seconds"] = None
+        __props__.__dict__["purge_to"] = None
         __props__.__dict__["replica"] = None
+        __props__.__dict__["safe_to_purge"] = None
         __props__.__dict__["seconds_behind_source"] = None
+        __props__.__dict__["source"] = None
         __props__.__dict__["sql_running"] = None
         __props__.__dict__["timeout_seconds"] = None
         __props__.__dict__["until_binlog_file"] = None
@@ -306,6 +398,22 @@ class ReplicationStart(pulumi.CustomResource):
         Position in `appliedSourceLogFile` up to which events have been applied (`Exec_Master_Log_Pos`).
         """
         return pulumi.get(self, "applied_source_log_position")
+
+    @_builtins.property
+    @pulumi.getter(name="binlogRetentionWarnOnly")
+    def binlog_retention_warn_only(self) -> pulumi.Output[_builtins.bool]:
+        """
+        Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
+        """
+        return pulumi.get(self, "binlog_retention_warn_only")
+
+    @_builtins.property
+    @pulumi.getter(name="dbInstanceIdentifier")
+    def db_instance_identifier(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        RDS DB instance identifier. When the replica cannot reach the source, the error names the instance's current IP addresses (resolved now: a Multi-AZ failover changes them), which the source's firewall must allow. Recorded in place.
+        """
+        return pulumi.get(self, "db_instance_identifier")
 
     @_builtins.property
     @pulumi.getter(name="externalMasterId")
@@ -348,6 +456,22 @@ class ReplicationStart(pulumi.CustomResource):
         return pulumi.get(self, "max_lag_seconds")
 
     @_builtins.property
+    @pulumi.getter(name="minBinlogExpirySeconds")
+    def min_binlog_expiry_seconds(self) -> pulumi.Output[Optional[_builtins.int]]:
+        """
+        The runbook's second guideline: before starting, refuse when the source's binlogs expire sooner than this many seconds (`binlog_expire_logs_seconds`/`expire_logs_days`), or when the binlog the replica needs is the oldest the source keeps. Unset: no check.
+        """
+        return pulumi.get(self, "min_binlog_expiry_seconds")
+
+    @_builtins.property
+    @pulumi.getter(name="purgeTo")
+    def purge_to(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        `PURGE BINARY LOGS TO` this file on the source removes exactly `safeToPurge`; empty when there is nothing to purge.
+        """
+        return pulumi.get(self, "purge_to")
+
+    @_builtins.property
     @pulumi.getter
     def replica(self) -> pulumi.Output[Optional['outputs.Connection']]:
         """
@@ -356,12 +480,28 @@ class ReplicationStart(pulumi.CustomResource):
         return pulumi.get(self, "replica")
 
     @_builtins.property
+    @pulumi.getter(name="safeToPurge")
+    def safe_to_purge(self) -> pulumi.Output[Optional[Sequence[_builtins.str]]]:
+        """
+        The source's binlogs this replica no longer needs (every one before the file it is applying), safe to purge for its sake; read when a source connection is known.
+        """
+        return pulumi.get(self, "safe_to_purge")
+
+    @_builtins.property
     @pulumi.getter(name="secondsBehindSource")
     def seconds_behind_source(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
         `Seconds_Behind_Master`/`Seconds_Behind_Source`; absent while a thread is stopped.
         """
         return pulumi.get(self, "seconds_behind_source")
+
+    @_builtins.property
+    @pulumi.getter
+    def source(self) -> pulumi.Output[Optional['outputs.Connection']]:
+        """
+        Connection to the external source, read for the binlog retention check and `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, neither is done. A change is recorded in place.
+        """
+        return pulumi.get(self, "source")
 
     @_builtins.property
     @pulumi.getter(name="sqlRunning")

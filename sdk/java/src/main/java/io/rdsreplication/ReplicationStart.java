@@ -52,6 +52,34 @@ public class ReplicationStart extends com.pulumi.resources.CustomResource {
         return Codegen.optional(this.appliedSourceLogPosition);
     }
     /**
+     * Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
+     * 
+     */
+    @Export(name="binlogRetentionWarnOnly", refs={Boolean.class}, tree="[0]")
+    private Output<Boolean> binlogRetentionWarnOnly;
+
+    /**
+     * @return Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
+     * 
+     */
+    public Output<Boolean> binlogRetentionWarnOnly() {
+        return this.binlogRetentionWarnOnly;
+    }
+    /**
+     * RDS DB instance identifier. When the replica cannot reach the source, the error names the instance&#39;s current IP addresses (resolved now: a Multi-AZ failover changes them), which the source&#39;s firewall must allow. Recorded in place.
+     * 
+     */
+    @Export(name="dbInstanceIdentifier", refs={String.class}, tree="[0]")
+    private Output</* @Nullable */ String> dbInstanceIdentifier;
+
+    /**
+     * @return RDS DB instance identifier. When the replica cannot reach the source, the error names the instance&#39;s current IP addresses (resolved now: a Multi-AZ failover changes them), which the source&#39;s firewall must allow. Recorded in place.
+     * 
+     */
+    public Output<Optional<String>> dbInstanceIdentifier() {
+        return Codegen.optional(this.dbInstanceIdentifier);
+    }
+    /**
      * The `id` of the ExternalMaster this starts. A new ExternalMaster (new starting position) replaces this resource, so replication starts again.
      * 
      */
@@ -122,6 +150,34 @@ public class ReplicationStart extends com.pulumi.resources.CustomResource {
         return Codegen.optional(this.maxLagSeconds);
     }
     /**
+     * The runbook&#39;s second guideline: before starting, refuse when the source&#39;s binlogs expire sooner than this many seconds (`binlog_expire_logs_seconds`/`expire_logs_days`), or when the binlog the replica needs is the oldest the source keeps. Unset: no check.
+     * 
+     */
+    @Export(name="minBinlogExpirySeconds", refs={Integer.class}, tree="[0]")
+    private Output</* @Nullable */ Integer> minBinlogExpirySeconds;
+
+    /**
+     * @return The runbook&#39;s second guideline: before starting, refuse when the source&#39;s binlogs expire sooner than this many seconds (`binlog_expire_logs_seconds`/`expire_logs_days`), or when the binlog the replica needs is the oldest the source keeps. Unset: no check.
+     * 
+     */
+    public Output<Optional<Integer>> minBinlogExpirySeconds() {
+        return Codegen.optional(this.minBinlogExpirySeconds);
+    }
+    /**
+     * `PURGE BINARY LOGS TO` this file on the source removes exactly `safeToPurge`; empty when there is nothing to purge.
+     * 
+     */
+    @Export(name="purgeTo", refs={String.class}, tree="[0]")
+    private Output</* @Nullable */ String> purgeTo;
+
+    /**
+     * @return `PURGE BINARY LOGS TO` this file on the source removes exactly `safeToPurge`; empty when there is nothing to purge.
+     * 
+     */
+    public Output<Optional<String>> purgeTo() {
+        return Codegen.optional(this.purgeTo);
+    }
+    /**
      * Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration. Another host or port is another instance and replaces; new credentials do not.
      * 
      */
@@ -136,6 +192,20 @@ public class ReplicationStart extends com.pulumi.resources.CustomResource {
         return Codegen.optional(this.replica);
     }
     /**
+     * The source&#39;s binlogs this replica no longer needs (every one before the file it is applying), safe to purge for its sake; read when a source connection is known.
+     * 
+     */
+    @Export(name="safeToPurge", refs={List.class,String.class}, tree="[0,1]")
+    private Output</* @Nullable */ List<String>> safeToPurge;
+
+    /**
+     * @return The source&#39;s binlogs this replica no longer needs (every one before the file it is applying), safe to purge for its sake; read when a source connection is known.
+     * 
+     */
+    public Output<Optional<List<String>>> safeToPurge() {
+        return Codegen.optional(this.safeToPurge);
+    }
+    /**
      * `Seconds_Behind_Master`/`Seconds_Behind_Source`; absent while a thread is stopped.
      * 
      */
@@ -148,6 +218,20 @@ public class ReplicationStart extends com.pulumi.resources.CustomResource {
      */
     public Output<Optional<Integer>> secondsBehindSource() {
         return Codegen.optional(this.secondsBehindSource);
+    }
+    /**
+     * Connection to the external source, read for the binlog retention check and `safeToPurge` (the runbook&#39;s second guideline). Defaults to the provider&#39;s `source` configuration; without either, neither is done. A change is recorded in place.
+     * 
+     */
+    @Export(name="source", refs={Connection.class}, tree="[0]")
+    private Output</* @Nullable */ Connection> source;
+
+    /**
+     * @return Connection to the external source, read for the binlog retention check and `safeToPurge` (the runbook&#39;s second guideline). Defaults to the provider&#39;s `source` configuration; without either, neither is done. A change is recorded in place.
+     * 
+     */
+    public Output<Optional<Connection>> source() {
+        return Codegen.optional(this.source);
     }
     /**
      * Whether the replica&#39;s SQL (applier) thread is running.

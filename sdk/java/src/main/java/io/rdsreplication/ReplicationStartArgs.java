@@ -21,6 +21,36 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
     public static final ReplicationStartArgs Empty = new ReplicationStartArgs();
 
     /**
+     * Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
+     * 
+     */
+    @Import(name="binlogRetentionWarnOnly")
+    private @Nullable Output<Boolean> binlogRetentionWarnOnly;
+
+    /**
+     * @return Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
+     * 
+     */
+    public Optional<Output<Boolean>> binlogRetentionWarnOnly() {
+        return Optional.ofNullable(this.binlogRetentionWarnOnly);
+    }
+
+    /**
+     * RDS DB instance identifier. When the replica cannot reach the source, the error names the instance&#39;s current IP addresses (resolved now: a Multi-AZ failover changes them), which the source&#39;s firewall must allow. Recorded in place.
+     * 
+     */
+    @Import(name="dbInstanceIdentifier")
+    private @Nullable Output<String> dbInstanceIdentifier;
+
+    /**
+     * @return RDS DB instance identifier. When the replica cannot reach the source, the error names the instance&#39;s current IP addresses (resolved now: a Multi-AZ failover changes them), which the source&#39;s firewall must allow. Recorded in place.
+     * 
+     */
+    public Optional<Output<String>> dbInstanceIdentifier() {
+        return Optional.ofNullable(this.dbInstanceIdentifier);
+    }
+
+    /**
      * The `id` of the ExternalMaster this starts. A new ExternalMaster (new starting position) replaces this resource, so replication starts again.
      * 
      */
@@ -51,6 +81,21 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
     }
 
     /**
+     * The runbook&#39;s second guideline: before starting, refuse when the source&#39;s binlogs expire sooner than this many seconds (`binlog_expire_logs_seconds`/`expire_logs_days`), or when the binlog the replica needs is the oldest the source keeps. Unset: no check.
+     * 
+     */
+    @Import(name="minBinlogExpirySeconds")
+    private @Nullable Output<Integer> minBinlogExpirySeconds;
+
+    /**
+     * @return The runbook&#39;s second guideline: before starting, refuse when the source&#39;s binlogs expire sooner than this many seconds (`binlog_expire_logs_seconds`/`expire_logs_days`), or when the binlog the replica needs is the oldest the source keeps. Unset: no check.
+     * 
+     */
+    public Optional<Output<Integer>> minBinlogExpirySeconds() {
+        return Optional.ofNullable(this.minBinlogExpirySeconds);
+    }
+
+    /**
      * Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration. Another host or port is another instance and replaces; new credentials do not.
      * 
      */
@@ -63,6 +108,21 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
      */
     public Optional<Output<ConnectionArgs>> replica() {
         return Optional.ofNullable(this.replica);
+    }
+
+    /**
+     * Connection to the external source, read for the binlog retention check and `safeToPurge` (the runbook&#39;s second guideline). Defaults to the provider&#39;s `source` configuration; without either, neither is done. A change is recorded in place.
+     * 
+     */
+    @Import(name="source")
+    private @Nullable Output<ConnectionArgs> source;
+
+    /**
+     * @return Connection to the external source, read for the binlog retention check and `safeToPurge` (the runbook&#39;s second guideline). Defaults to the provider&#39;s `source` configuration; without either, neither is done. A change is recorded in place.
+     * 
+     */
+    public Optional<Output<ConnectionArgs>> source() {
+        return Optional.ofNullable(this.source);
     }
 
     /**
@@ -143,9 +203,13 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
     private ReplicationStartArgs() {}
 
     private ReplicationStartArgs(ReplicationStartArgs $) {
+        this.binlogRetentionWarnOnly = $.binlogRetentionWarnOnly;
+        this.dbInstanceIdentifier = $.dbInstanceIdentifier;
         this.externalMasterId = $.externalMasterId;
         this.maxLagSeconds = $.maxLagSeconds;
+        this.minBinlogExpirySeconds = $.minBinlogExpirySeconds;
         this.replica = $.replica;
+        this.source = $.source;
         this.timeoutSeconds = $.timeoutSeconds;
         this.untilBinlogFile = $.untilBinlogFile;
         this.untilBinlogPosition = $.untilBinlogPosition;
@@ -169,6 +233,48 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
 
         public Builder(ReplicationStartArgs defaults) {
             $ = new ReplicationStartArgs(Objects.requireNonNull(defaults));
+        }
+
+        /**
+         * @param binlogRetentionWarnOnly Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder binlogRetentionWarnOnly(@Nullable Output<Boolean> binlogRetentionWarnOnly) {
+            $.binlogRetentionWarnOnly = binlogRetentionWarnOnly;
+            return this;
+        }
+
+        /**
+         * @param binlogRetentionWarnOnly Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder binlogRetentionWarnOnly(Boolean binlogRetentionWarnOnly) {
+            return binlogRetentionWarnOnly(Output.of(binlogRetentionWarnOnly));
+        }
+
+        /**
+         * @param dbInstanceIdentifier RDS DB instance identifier. When the replica cannot reach the source, the error names the instance&#39;s current IP addresses (resolved now: a Multi-AZ failover changes them), which the source&#39;s firewall must allow. Recorded in place.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder dbInstanceIdentifier(@Nullable Output<String> dbInstanceIdentifier) {
+            $.dbInstanceIdentifier = dbInstanceIdentifier;
+            return this;
+        }
+
+        /**
+         * @param dbInstanceIdentifier RDS DB instance identifier. When the replica cannot reach the source, the error names the instance&#39;s current IP addresses (resolved now: a Multi-AZ failover changes them), which the source&#39;s firewall must allow. Recorded in place.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder dbInstanceIdentifier(String dbInstanceIdentifier) {
+            return dbInstanceIdentifier(Output.of(dbInstanceIdentifier));
         }
 
         /**
@@ -214,6 +320,27 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
         }
 
         /**
+         * @param minBinlogExpirySeconds The runbook&#39;s second guideline: before starting, refuse when the source&#39;s binlogs expire sooner than this many seconds (`binlog_expire_logs_seconds`/`expire_logs_days`), or when the binlog the replica needs is the oldest the source keeps. Unset: no check.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder minBinlogExpirySeconds(@Nullable Output<Integer> minBinlogExpirySeconds) {
+            $.minBinlogExpirySeconds = minBinlogExpirySeconds;
+            return this;
+        }
+
+        /**
+         * @param minBinlogExpirySeconds The runbook&#39;s second guideline: before starting, refuse when the source&#39;s binlogs expire sooner than this many seconds (`binlog_expire_logs_seconds`/`expire_logs_days`), or when the binlog the replica needs is the oldest the source keeps. Unset: no check.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder minBinlogExpirySeconds(Integer minBinlogExpirySeconds) {
+            return minBinlogExpirySeconds(Output.of(minBinlogExpirySeconds));
+        }
+
+        /**
          * @param replica Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration. Another host or port is another instance and replaces; new credentials do not.
          * 
          * @return builder
@@ -232,6 +359,27 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
          */
         public Builder replica(ConnectionArgs replica) {
             return replica(Output.of(replica));
+        }
+
+        /**
+         * @param source Connection to the external source, read for the binlog retention check and `safeToPurge` (the runbook&#39;s second guideline). Defaults to the provider&#39;s `source` configuration; without either, neither is done. A change is recorded in place.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder source(@Nullable Output<ConnectionArgs> source) {
+            $.source = source;
+            return this;
+        }
+
+        /**
+         * @param source Connection to the external source, read for the binlog retention check and `safeToPurge` (the runbook&#39;s second guideline). Defaults to the provider&#39;s `source` configuration; without either, neither is done. A change is recorded in place.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder source(ConnectionArgs source) {
+            return source(Output.of(source));
         }
 
         /**
@@ -340,6 +488,7 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
         }
 
         public ReplicationStartArgs build() {
+            $.binlogRetentionWarnOnly = Codegen.booleanProp("binlogRetentionWarnOnly").output().arg($.binlogRetentionWarnOnly).def(false).getNullable();
             if ($.externalMasterId == null) {
                 throw new MissingRequiredPropertyException("ReplicationStartArgs", "externalMasterId");
             }

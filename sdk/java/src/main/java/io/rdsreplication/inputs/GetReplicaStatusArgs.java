@@ -30,10 +30,26 @@ public final class GetReplicaStatusArgs extends com.pulumi.resources.InvokeArgs 
         return Optional.ofNullable(this.replica);
     }
 
+    /**
+     * Connection to the external source, read for `safeToPurge` (the runbook&#39;s second guideline). Defaults to the provider&#39;s `source` configuration; without either, those outputs are absent.
+     * 
+     */
+    @Import(name="source")
+    private @Nullable Output<ConnectionArgs> source;
+
+    /**
+     * @return Connection to the external source, read for `safeToPurge` (the runbook&#39;s second guideline). Defaults to the provider&#39;s `source` configuration; without either, those outputs are absent.
+     * 
+     */
+    public Optional<Output<ConnectionArgs>> source() {
+        return Optional.ofNullable(this.source);
+    }
+
     private GetReplicaStatusArgs() {}
 
     private GetReplicaStatusArgs(GetReplicaStatusArgs $) {
         this.replica = $.replica;
+        this.source = $.source;
     }
 
     public static Builder builder() {
@@ -73,6 +89,27 @@ public final class GetReplicaStatusArgs extends com.pulumi.resources.InvokeArgs 
          */
         public Builder replica(ConnectionArgs replica) {
             return replica(Output.of(replica));
+        }
+
+        /**
+         * @param source Connection to the external source, read for `safeToPurge` (the runbook&#39;s second guideline). Defaults to the provider&#39;s `source` configuration; without either, those outputs are absent.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder source(@Nullable Output<ConnectionArgs> source) {
+            $.source = source;
+            return this;
+        }
+
+        /**
+         * @param source Connection to the external source, read for `safeToPurge` (the runbook&#39;s second guideline). Defaults to the provider&#39;s `source` configuration; without either, those outputs are absent.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder source(ConnectionArgs source) {
+            return source(Output.of(source));
         }
 
         public GetReplicaStatusArgs build() {

@@ -29,10 +29,26 @@ public final class GetReplicaStatusPlainArgs extends com.pulumi.resources.Invoke
         return Optional.ofNullable(this.replica);
     }
 
+    /**
+     * Connection to the external source, read for `safeToPurge` (the runbook&#39;s second guideline). Defaults to the provider&#39;s `source` configuration; without either, those outputs are absent.
+     * 
+     */
+    @Import(name="source")
+    private @Nullable Connection source;
+
+    /**
+     * @return Connection to the external source, read for `safeToPurge` (the runbook&#39;s second guideline). Defaults to the provider&#39;s `source` configuration; without either, those outputs are absent.
+     * 
+     */
+    public Optional<Connection> source() {
+        return Optional.ofNullable(this.source);
+    }
+
     private GetReplicaStatusPlainArgs() {}
 
     private GetReplicaStatusPlainArgs(GetReplicaStatusPlainArgs $) {
         this.replica = $.replica;
+        this.source = $.source;
     }
 
     public static Builder builder() {
@@ -61,6 +77,17 @@ public final class GetReplicaStatusPlainArgs extends com.pulumi.resources.Invoke
          */
         public Builder replica(@Nullable Connection replica) {
             $.replica = replica;
+            return this;
+        }
+
+        /**
+         * @param source Connection to the external source, read for `safeToPurge` (the runbook&#39;s second guideline). Defaults to the provider&#39;s `source` configuration; without either, those outputs are absent.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder source(@Nullable Connection source) {
+            $.source = source;
             return this;
         }
 

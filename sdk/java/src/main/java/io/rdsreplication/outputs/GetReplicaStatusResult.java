@@ -8,6 +8,7 @@ import com.pulumi.exceptions.MissingRequiredPropertyException;
 import java.lang.Boolean;
 import java.lang.Integer;
 import java.lang.String;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.annotation.Nullable;
@@ -24,6 +25,11 @@ public final class GetReplicaStatusResult {
      * 
      */
     private @Nullable Integer appliedSourceLogPosition;
+    /**
+     * @return How long the source keeps binlogs, in seconds (`binlog_expire_logs_seconds` or `expire_logs_days`); 0 when they never expire.
+     * 
+     */
+    private @Nullable Integer binlogExpirySeconds;
     /**
      * @return Whether replication is configured at all.
      * 
@@ -59,6 +65,16 @@ public final class GetReplicaStatusResult {
      * 
      */
     private @Nullable String lastSqlError;
+    /**
+     * @return `PURGE BINARY LOGS TO` this file on the source removes exactly `safeToPurge`; empty when there is nothing to purge.
+     * 
+     */
+    private @Nullable String purgeTo;
+    /**
+     * @return The source&#39;s binlogs this replica no longer needs (every one before the file it is applying): safe to purge for its sake.
+     * 
+     */
+    private @Nullable List<String> safeToPurge;
     /**
      * @return `Seconds_Behind_Master`/`Seconds_Behind_Source`; absent while a thread is stopped.
      * 
@@ -104,6 +120,13 @@ public final class GetReplicaStatusResult {
      */
     public Optional<Integer> appliedSourceLogPosition() {
         return Optional.ofNullable(this.appliedSourceLogPosition);
+    }
+    /**
+     * @return How long the source keeps binlogs, in seconds (`binlog_expire_logs_seconds` or `expire_logs_days`); 0 when they never expire.
+     * 
+     */
+    public Optional<Integer> binlogExpirySeconds() {
+        return Optional.ofNullable(this.binlogExpirySeconds);
     }
     /**
      * @return Whether replication is configured at all.
@@ -153,6 +176,20 @@ public final class GetReplicaStatusResult {
      */
     public Optional<String> lastSqlError() {
         return Optional.ofNullable(this.lastSqlError);
+    }
+    /**
+     * @return `PURGE BINARY LOGS TO` this file on the source removes exactly `safeToPurge`; empty when there is nothing to purge.
+     * 
+     */
+    public Optional<String> purgeTo() {
+        return Optional.ofNullable(this.purgeTo);
+    }
+    /**
+     * @return The source&#39;s binlogs this replica no longer needs (every one before the file it is applying): safe to purge for its sake.
+     * 
+     */
+    public List<String> safeToPurge() {
+        return this.safeToPurge == null ? List.of() : this.safeToPurge;
     }
     /**
      * @return `Seconds_Behind_Master`/`Seconds_Behind_Source`; absent while a thread is stopped.
@@ -208,6 +245,7 @@ public final class GetReplicaStatusResult {
     public static final class Builder {
         private @Nullable String appliedSourceLogFile;
         private @Nullable Integer appliedSourceLogPosition;
+        private @Nullable Integer binlogExpirySeconds;
         private Boolean configured;
         private @Nullable Integer delaySeconds;
         private Boolean ioRunning;
@@ -215,6 +253,8 @@ public final class GetReplicaStatusResult {
         private @Nullable String lastIoError;
         private @Nullable Integer lastSqlErrno;
         private @Nullable String lastSqlError;
+        private @Nullable String purgeTo;
+        private @Nullable List<String> safeToPurge;
         private @Nullable Integer secondsBehindSource;
         private @Nullable String sourceHost;
         private @Nullable Integer sourcePort;
@@ -226,6 +266,7 @@ public final class GetReplicaStatusResult {
     	      Objects.requireNonNull(defaults);
     	      this.appliedSourceLogFile = defaults.appliedSourceLogFile;
     	      this.appliedSourceLogPosition = defaults.appliedSourceLogPosition;
+    	      this.binlogExpirySeconds = defaults.binlogExpirySeconds;
     	      this.configured = defaults.configured;
     	      this.delaySeconds = defaults.delaySeconds;
     	      this.ioRunning = defaults.ioRunning;
@@ -233,6 +274,8 @@ public final class GetReplicaStatusResult {
     	      this.lastIoError = defaults.lastIoError;
     	      this.lastSqlErrno = defaults.lastSqlErrno;
     	      this.lastSqlError = defaults.lastSqlError;
+    	      this.purgeTo = defaults.purgeTo;
+    	      this.safeToPurge = defaults.safeToPurge;
     	      this.secondsBehindSource = defaults.secondsBehindSource;
     	      this.sourceHost = defaults.sourceHost;
     	      this.sourcePort = defaults.sourcePort;
@@ -251,6 +294,12 @@ public final class GetReplicaStatusResult {
         public Builder appliedSourceLogPosition(@Nullable Integer appliedSourceLogPosition) {
 
             this.appliedSourceLogPosition = appliedSourceLogPosition;
+            return this;
+        }
+        @CustomType.Setter
+        public Builder binlogExpirySeconds(@Nullable Integer binlogExpirySeconds) {
+
+            this.binlogExpirySeconds = binlogExpirySeconds;
             return this;
         }
         @CustomType.Setter
@@ -300,6 +349,21 @@ public final class GetReplicaStatusResult {
             return this;
         }
         @CustomType.Setter
+        public Builder purgeTo(@Nullable String purgeTo) {
+
+            this.purgeTo = purgeTo;
+            return this;
+        }
+        @CustomType.Setter
+        public Builder safeToPurge(@Nullable List<String> safeToPurge) {
+
+            this.safeToPurge = safeToPurge;
+            return this;
+        }
+        public Builder safeToPurge(String... safeToPurge) {
+            return safeToPurge(List.of(safeToPurge));
+        }
+        @CustomType.Setter
         public Builder secondsBehindSource(@Nullable Integer secondsBehindSource) {
 
             this.secondsBehindSource = secondsBehindSource;
@@ -341,6 +405,7 @@ public final class GetReplicaStatusResult {
             final var _resultValue = new GetReplicaStatusResult();
             _resultValue.appliedSourceLogFile = appliedSourceLogFile;
             _resultValue.appliedSourceLogPosition = appliedSourceLogPosition;
+            _resultValue.binlogExpirySeconds = binlogExpirySeconds;
             _resultValue.configured = configured;
             _resultValue.delaySeconds = delaySeconds;
             _resultValue.ioRunning = ioRunning;
@@ -348,6 +413,8 @@ public final class GetReplicaStatusResult {
             _resultValue.lastIoError = lastIoError;
             _resultValue.lastSqlErrno = lastSqlErrno;
             _resultValue.lastSqlError = lastSqlError;
+            _resultValue.purgeTo = purgeTo;
+            _resultValue.safeToPurge = safeToPurge;
             _resultValue.secondsBehindSource = secondsBehindSource;
             _resultValue.sourceHost = sourceHost;
             _resultValue.sourcePort = sourcePort;

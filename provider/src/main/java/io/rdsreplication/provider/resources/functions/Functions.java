@@ -5,6 +5,7 @@ import io.rdsreplication.provider.core.Check;
 import io.rdsreplication.provider.core.Prop;
 import io.rdsreplication.provider.core.SchemaType;
 import io.rdsreplication.provider.core.TypedFunction;
+import io.rdsreplication.provider.mysql.BinlogRetention;
 import io.rdsreplication.provider.mysql.ReplicaStatus;
 import io.rdsreplication.provider.mysql.Replication;
 import io.rdsreplication.provider.mysql.Session;
@@ -81,7 +82,9 @@ public final class Functions {
     public static final class ReplicaStatusFn extends TypedFunction<Context, ReplicaStatusFn.Args, ReplicaStatusFn.Result> {
         public record Args(
                 @Prop("Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration.")
-                Connection replica) {
+                Connection replica,
+                @Prop("Connection to the external source, read for `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, those outputs are absent.")
+                Connection source) {
         }
 
         public record Result(
@@ -114,7 +117,13 @@ public final class Functions {
                 @Prop("Last SQL error number.")
                 Integer lastSqlErrno,
                 @Prop(value = "Whether replication is configured at all.", always = true)
-                Boolean configured) {
+                Boolean configured,
+                @Prop("The source's binlogs this replica no longer needs (every one before the file it is applying): safe to purge for its sake.")
+                List<String> safeToPurge,
+                @Prop("`PURGE BINARY LOGS TO` this file on the source removes exactly `safeToPurge`; empty when there is nothing to purge.")
+                String purgeTo,
+                @Prop("How long the source keeps binlogs, in seconds (`binlog_expire_logs_seconds` or `expire_logs_days`); 0 when they never expire.")
+                Long binlogExpirySeconds) {
         }
 
         public ReplicaStatusFn() {
@@ -124,15 +133,32 @@ public final class Functions {
         @Override
         protected void check(Check<Args> c) {
             Connection.check(c, Args::replica);
+            Connection.check(c, Args::source);
         }
 
         @Override
         protected Result call(Context ctx, Args args) {
             try (Session s = ctx.open(args.replica(), "replica")) {
                 ReplicaStatus st = Replication.status(s);
+                BinlogRetention.Report r = retention(ctx, args, s);
                 return new Result(st.ioRunning(), st.sqlRunning(), st.secondsBehind(), st.lastIoError(), st.lastSqlError(),
                         st.appliedFile(), st.appliedPosition(), st.sourceHost(), st.sourcePort(), st.sourceUser(), st.usingGtid(),
-                        st.delaySeconds(), st.lastIoErrno(), st.lastSqlErrno(), st.configured());
+                        st.delaySeconds(), st.lastIoErrno(), st.lastSqlErrno(), st.configured(),
+                        r == null ? null : r.safeToPurge(), r == null ? null : r.purgeTo() == null ? "" : r.purgeTo(),
+                        r == null ? null : r.expiry().seconds());
+            }
+        }
+
+        /** Read from the source given (its errors are the call's), else best effort from the provider's default. */
+        private static BinlogRetention.Report retention(Context ctx, Args args, Session replica) {
+            boolean fallback = args.source() == null;
+            if (fallback && (ctx.config() == null || ctx.config().source() == null)) return null;
+            try (Session src = ctx.open(args.source(), "source")) {
+                return BinlogRetention.inspect(src, replica, new BinlogRetention.Options(0, true));
+            } catch (RuntimeException e) {
+                if (!fallback) throw e;
+                ctx.progress().warn("getReplicaStatus: could not read the source's binlogs for safeToPurge: " + e.getMessage());
+                return null;
             }
         }
     }

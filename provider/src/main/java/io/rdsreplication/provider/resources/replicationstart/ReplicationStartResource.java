@@ -1,5 +1,6 @@
 package io.rdsreplication.provider.resources.replicationstart;
 
+import io.rdsreplication.provider.aws.Instances;
 import io.rdsreplication.provider.core.Changes;
 import io.rdsreplication.provider.core.Check;
 import io.rdsreplication.provider.core.DiffResult;
@@ -8,6 +9,8 @@ import io.rdsreplication.provider.core.Prop;
 import io.rdsreplication.provider.core.ProviderException;
 import io.rdsreplication.provider.core.SchemaType;
 import io.rdsreplication.provider.core.TypedResource;
+import io.rdsreplication.provider.mysql.BinlogRetention;
+import io.rdsreplication.provider.mysql.ConnectionSpec;
 import io.rdsreplication.provider.mysql.ReplicaStatus;
 import io.rdsreplication.provider.mysql.Replication;
 import io.rdsreplication.provider.mysql.Session;
@@ -17,6 +20,8 @@ import io.rdsreplication.provider.resources.Context;
 import io.rdsreplication.provider.resources.externalmaster.ExternalMasterResource;
 import io.rdsreplication.provider.resources.externalmaster.Procedures;
 import io.rdsreplication.provider.resources.types.Connection;
+
+import java.util.List;
 
 /** rdsreplication:index:ReplicationStart — starts replication and proves it runs. */
 @SchemaType(token = ReplicationStartResource.TOKEN, description = "Starts replication on the RDS instance (runbook step 9) with `mysql.rds_start_replication` and confirms that it runs. Read shows a stopped or half-running replica as drift; `pulumi up` repairs it the way RDS allows (a half-running replica is stopped first, then started). A refusal of RDS is reported as RDS says it, with what to do. Delete calls `rds_stop_replication` unless replication is already stopped. Outputs which source binlogs have been applied, so you know which ones the source may purge (the runbook's second guideline). Import id: the replica's `host:port`.")
@@ -41,7 +46,15 @@ public final class ReplicationStartResource extends TypedResource<Context, Repli
             @Prop(value = "Also wait until the replica is at most this many seconds behind the source, reporting progress. Shapes the waits only.", customDiff = true, min = 0, max = 86400)
             Integer maxLagSeconds,
             @Prop(value = "Upper bound on the waits, in seconds. Defaults to 300. Shapes the waits only.", defaultValue = "300", customDiff = true, min = 1, max = 86400)
-            Integer timeoutSeconds) {
+            Integer timeoutSeconds,
+            @Prop(value = "Connection to the external source, read for the binlog retention check and `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, neither is done. A change is recorded in place.", customDiff = true)
+            Connection source,
+            @Prop(value = "The runbook's second guideline: before starting, refuse when the source's binlogs expire sooner than this many seconds (`binlog_expire_logs_seconds`/`expire_logs_days`), or when the binlog the replica needs is the oldest the source keeps. Unset: no check.", customDiff = true, min = 0, max = 7776000)
+            Long minBinlogExpirySeconds,
+            @Prop(value = "Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.", defaultValue = "false", customDiff = true)
+            Boolean binlogRetentionWarnOnly,
+            @Prop(value = "RDS DB instance identifier. When the replica cannot reach the source, the error names the instance's current IP addresses (resolved now: a Multi-AZ failover changes them), which the source's firewall must allow. Recorded in place.", customDiff = true)
+            String dbInstanceIdentifier) {
         boolean until() {
             return untilBinlogFile != null || untilGtid != null;
         }
@@ -62,10 +75,19 @@ public final class ReplicationStartResource extends TypedResource<Context, Repli
             @Prop("The source binlog file whose events the replica has applied up to (`Relay_Master_Log_File`). Binlogs on the source older than this one are no longer needed by this replica and may be purged.")
             String appliedSourceLogFile,
             @Prop("Position in `appliedSourceLogFile` up to which events have been applied (`Exec_Master_Log_Pos`).")
-            Long appliedSourceLogPosition) {
+            Long appliedSourceLogPosition,
+            @Prop("The source's binlogs this replica no longer needs (every one before the file it is applying), safe to purge for its sake; read when a source connection is known.")
+            List<String> safeToPurge,
+            @Prop("`PURGE BINARY LOGS TO` this file on the source removes exactly `safeToPurge`; empty when there is nothing to purge.")
+            String purgeTo) {
         static State of(Args in, ReplicaStatus st) {
+            return of(in, st, null);
+        }
+
+        static State of(Args in, ReplicaStatus st, BinlogRetention.Report r) {
             return new State(in, st.ioRunning(), st.sqlRunning(), st.secondsBehind(), st.lastIoError(), st.lastSqlError(),
-                    st.appliedFile(), st.appliedPosition());
+                    st.appliedFile(), st.appliedPosition(), r == null ? null : r.safeToPurge(),
+                    r == null ? null : r.purgeTo() == null ? "" : r.purgeTo());
         }
     }
 
@@ -77,6 +99,7 @@ public final class ReplicationStartResource extends TypedResource<Context, Repli
     protected void check(Check<Args> c) {
         Args in = c.news();
         Connection.check(c, Args::replica);
+        Connection.check(c, Args::source);
         boolean file = c.given(Args::untilBinlogFile) || c.given(Args::untilBinlogPosition);
         if (file && c.given(Args::untilGtid)) c.fail(Args::untilGtid, "give untilBinlogFile/untilBinlogPosition or untilGtid, not both");
         if (file) {
@@ -94,8 +117,13 @@ public final class ReplicationStartResource extends TypedResource<Context, Repli
 
     @Override
     protected void diff(Changes<Args, State> d) {
-        // waitForRunning, maxLagSeconds and timeoutSeconds only shape the waits of create/update: not compared
+        // waitForRunning, maxLagSeconds and timeoutSeconds only shape the waits of create/update: not compared;
+        // the source connection and the retention settings are recorded in place
         Args news = d.news();
+        if (d.changed(Args::source)) d.put(Args::source, false);
+        if (d.changed(Args::minBinlogExpirySeconds)) d.put(Args::minBinlogExpirySeconds, false);
+        if (d.changed(Args::binlogRetentionWarnOnly)) d.put(Args::binlogRetentionWarnOnly, false);
+        if (d.changed(Args::dbInstanceIdentifier)) d.put(Args::dbInstanceIdentifier, false);
         if (!news.until() && !Boolean.FALSE.equals(news.waitForRunning()) && !d.unknown(Args::waitForRunning)) {
             // drift: a stopped or broken replica is repaired by starting it again
             if (Boolean.FALSE.equals(d.olds().ioRunning())) d.putOutput(State::ioRunning, DiffResult.Kind.UPDATE);
@@ -105,10 +133,12 @@ public final class ReplicationStartResource extends TypedResource<Context, Repli
 
     @Override
     protected Created<State> create(Context ctx, Args in, boolean preview) {
-        if (preview) return new Created<>("", new State(in, null, null, null, null, null, null, null));
+        if (preview) return new Created<>("", new State(in, null, null, null, null, null, null, null, null, null));
         try (Session s = ctx.open(in.replica(), "replica")) {
             String id = s.spec().address();
-            return new Created<>(id, State.of(in, start(ctx, s, in)));
+            retentionPreflight(ctx, s, in);
+            ReplicaStatus st = start(ctx, s, in);
+            return new Created<>(id, State.of(in, st, retention(ctx, s, in)));
         } catch (Failed e) {
             throw initFailed(e.id, State.of(in, e.status), e.getMessage(), e);
         }
@@ -196,7 +226,7 @@ public final class ReplicationStartResource extends TypedResource<Context, Repli
             boolean failed = st.lastIoErrno() != 0 || st.lastSqlErrno() != 0 || !st.sqlRunning() && !until
                     && System.nanoTime() > settle;
             if (failed || System.nanoTime() > deadline) {
-                throw new Failed(id, st, "replication on " + id + " does not run: " + Diagnosis.of(st));
+                throw new Failed(id, st, "replication on " + id + " does not run: " + Diagnosis.of(st) + addresses(ctx, in, st));
             }
             ctx.progress().status("waiting for replication threads (I/O: " + st.ioState() + ", SQL: " + (st.sqlRunning() ? "Yes" : "No") + ")");
             ctx.sleep(250);
@@ -230,20 +260,75 @@ public final class ReplicationStartResource extends TypedResource<Context, Repli
             String em = given.externalMasterId() != null ? given.externalMasterId() : id;
             Args now = new Args(given.replica(), em, given.untilBinlogFile(), given.untilBinlogPosition(), given.untilGtid(),
                     given.waitForRunning() == null ? Boolean.TRUE : given.waitForRunning(), given.maxLagSeconds(),
-                    given.timeoutSeconds() == null ? 300 : given.timeoutSeconds());
-            return State.of(now, st);
+                    given.timeoutSeconds() == null ? 300 : given.timeoutSeconds(), given.source(), given.minBinlogExpirySeconds(),
+                    given.binlogRetentionWarnOnly() == null ? Boolean.FALSE : given.binlogRetentionWarnOnly(), given.dbInstanceIdentifier());
+            return State.of(now, st, retention(ctx, s, now));
         }
     }
 
     @Override
     protected State update(Context ctx, String id, State olds, Args news, boolean preview) {
-        if (preview) return new State(news, null, null, null, null, null, null, null);
+        if (preview) return new State(news, null, null, null, null, null, null, null, null, null);
         try (Session s = ctx.open(news.replica(), "replica")) {
             ReplicaStatus st = Replication.status(s);
-            if (!st.running() && !(news.until() && st.ioRunning() && st.lastSqlErrno() == 0)) st = start(ctx, s, news);
-            return State.of(news, st);
+            if (!st.running() && !(news.until() && st.ioRunning() && st.lastSqlErrno() == 0)) {
+                retentionPreflight(ctx, s, news);
+                st = start(ctx, s, news);
+            }
+            return State.of(news, st, retention(ctx, s, news));
         } catch (Failed e) {
             throw new ProviderException.Precondition(e.getMessage());
+        }
+    }
+
+    /**
+     * For a source the replica cannot reach: the RDS instance's addresses as they resolve now (after a failover they
+     * are new ones, which the source's firewall may not allow yet).
+     */
+    private static String addresses(Context ctx, Args in, ReplicaStatus st) {
+        int errno = Diagnosis.ioErrno(st);
+        if (in.dbInstanceIdentifier() == null || (errno != 2003 && errno != 2005 && errno != 2002)) return "";
+        try {
+            var inst = Instances.describe(ctx.aws().rds(), in.dbInstanceIdentifier());
+            String address = inst.endpoint() == null || inst.endpoint().address() == null ? "" : inst.endpoint().address();
+            List<String> ips = Instances.resolve(address);
+            return "; the RDS instance " + in.dbInstanceIdentifier() + " (" + address + ") resolves to " + ips
+                    + " now: the source's firewall must allow these addresses (a failover changes them; pulumi refresh "
+                    + "shows them as drift of SecurityGroupIngress.endpointIps)";
+        } catch (RuntimeException e) {
+            return "; the RDS instance's addresses could not be read (" + e.getMessage() + ")";
+        }
+    }
+
+    /** The source to read binlogs from: the resource's own connection, else the provider's, else none. */
+    private static ConnectionSpec sourceOf(Context ctx, Args in) {
+        if (in.source() == null && (ctx.config() == null || ctx.config().source() == null)) return null;
+        return ctx.connection(in.source(), "source");
+    }
+
+    /** The runbook's second guideline, before replication starts: refused (or warned) as the inputs say. */
+    private static void retentionPreflight(Context ctx, Session replica, Args in) {
+        if (in.minBinlogExpirySeconds() == null) return;
+        ConnectionSpec src = sourceOf(ctx, in);
+        if (src == null) {
+            throw new ProviderException.InvalidInput("minBinlogExpirySeconds", "the binlog retention check reads the source: set "
+                    + "`source` on the resource or `rdsreplication:source` in the provider configuration");
+        }
+        try (Session s = Session.open(src, "source")) {
+            BinlogRetention.preflight(ctx.progress(), s, replica,
+                    new BinlogRetention.Options(in.minBinlogExpirySeconds(), Boolean.TRUE.equals(in.binlogRetentionWarnOnly())));
+        }
+    }
+
+    /** Which source binlogs are safe to purge, when a source connection is known; a source that cannot be read is a warning. */
+    private static BinlogRetention.Report retention(Context ctx, Session replica, Args in) {
+        ConnectionSpec src = sourceOf(ctx, in);
+        if (src == null) return null;
+        try (Session s = Session.open(src, "source")) {
+            return BinlogRetention.inspect(s, replica, new BinlogRetention.Options(0, true));
+        } catch (ProviderException e) {
+            ctx.progress().warn("could not read the source's binlogs for safeToPurge: " + e.getMessage());
+            return null;
         }
     }
 
