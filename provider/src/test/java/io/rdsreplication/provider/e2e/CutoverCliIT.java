@@ -24,6 +24,89 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("e2e")
 class CutoverCliIT {
+    /**
+     * The provider killed while the cutover waits for the replica (its applier blocked by a table lock on RDS):
+     * nothing was fenced, so the source takes writes and still replicates to RDS; once the replica can apply again,
+     * the next `pulumi up` makes the whole cutover, every row on RDS once.
+     */
+    @Test
+    void providerKilledBeforeTheFenceLeavesTheSourceWritableAndTheNextUpFinishes() throws Exception {
+        TestBed.resetReplica();
+        String user = TestBed.unique("cutk");
+        String db = TestBed.unique("cutkdb");
+        Cli cli = Cli.init("examples/yaml", user);
+        try {
+            cli.pulumi("up", "--yes", "--skip-preview").ok();
+            try (Connection c = TestBed.sourceRoot()) {
+                TestBed.exec(c, "CREATE DATABASE " + db, "CREATE TABLE " + db + ".t (id INT PRIMARY KEY, v VARCHAR(20))",
+                        "INSERT INTO " + db + ".t VALUES (1, 'src')");
+            }
+            assertEquals("1", TestBed.waitForReplica("SELECT COUNT(*) FROM " + db + ".t", "1", 60));
+            Files.copy(Path.of(CutoverCliIT.class.getResource("/cutover/Pulumi.yaml").toURI()), cli.prog.resolve("Pulumi.yaml"),
+                    StandardCopyOption.REPLACE_EXISTING);
+            cli.pulumi("config", "set", "checksumTable", db + ".t").ok();
+            cli.pulumi("config", "set", "wayBackSsl", String.valueOf(TestBed.replicaIsMysql())).ok();
+            try (Connection lock = TestBed.replicaRoot()) {
+                TestBed.exec(lock, "LOCK TABLES " + db + ".t WRITE"); // the replica's applier waits behind it
+                try (Connection c = TestBed.sourceRoot()) {
+                    TestBed.exec(c, "INSERT INTO " + db + ".t VALUES (2, 'src')");
+                }
+                Path log = Files.createTempFile("cutover-killed", ".log");
+                Process up = cli.spawn(log, "up", "--yes", "--skip-preview");
+                long end = System.nanoTime() + 60_000_000_000L;
+                ProcessHandle plugin = null;
+                while (plugin == null && up.isAlive() && System.nanoTime() < end) {
+                    plugin = up.descendants().filter(h -> h.info().commandLine().orElse("").contains("pulumi-resource-rdsreplication.jar"))
+                            .findFirst().orElse(null);
+                    Thread.sleep(20);
+                }
+                assertTrue(plugin != null, "the plugin started");
+                Thread.sleep(8000); // the cutover is waiting for the blocked replica by now
+                assertEquals("0", readOnly(), "not fenced while the replica has not caught up");
+                plugin.destroyForcibly();
+                up.waitFor();
+                assertEquals("0", readOnly(), "a provider killed before the fence leaves the source writable");
+                assertEquals("Yes", TestBed.replicaStatus().getOrDefault("Slave_IO_Running",
+                        TestBed.replicaStatus().get("Replica_IO_Running")), "and still replicating");
+                TestBed.exec(lock, "UNLOCK TABLES");
+            }
+            try (Connection c = TestBed.sourceRoot()) {
+                TestBed.exec(c, "INSERT INTO " + db + ".t VALUES (3, 'src')");
+            }
+            cli.pulumi("refresh", "--yes").ok();
+            var up = cli.pulumi("up", "--yes", "--skip-preview").ok();
+            assertTrue(up.out().contains("cutover complete"), up.out());
+            assertEquals("1", readOnly(), "fenced once the cutover is made");
+            try (Connection r = TestBed.replicaRoot()) {
+                assertEquals("3", TestBed.query(r, "SELECT COUNT(*) AS n FROM " + db + ".t").get(0).get("n"), "every row on RDS once");
+            }
+            cli.pulumi("preview", "--expect-no-changes").ok();
+        } finally {
+            cli.pulumi("destroy", "--yes");
+            cleanUp(db);
+        }
+    }
+
+    static String readOnly() throws Exception {
+        try (Connection c = TestBed.sourceRoot()) {
+            return TestBed.query(c, "SELECT @@GLOBAL.read_only AS r").get(0).get("r");
+        }
+    }
+
+    static void cleanUp(String db) throws Exception {
+        try (Connection c = TestBed.sourceRoot()) {
+            if (TestBed.sourceIsMysql()) TestBed.exec(c, "SET GLOBAL super_read_only = OFF");
+            TestBed.exec(c, "SET GLOBAL read_only = OFF");
+            if (TestBed.sourceIsMysql()) TestBed.exec(c, "STOP REPLICA", "RESET REPLICA ALL");
+            else TestBed.exec(c, "STOP SLAVE", "RESET SLAVE ALL");
+            TestBed.exec(c, "DROP DATABASE IF EXISTS " + db);
+        }
+        try (Connection r = TestBed.replicaRoot()) {
+            TestBed.exec(r, "SET SESSION sql_log_bin = 0", "DROP USER IF EXISTS 'rdsrepl_back'@'%'", "DROP DATABASE IF EXISTS " + db);
+        }
+        TestBed.resetReplica();
+    }
+
     @Test
     void oneUpSwitchesToRdsWithAWayBackAndFailoverEvents() throws Exception {
         TestBed.resetReplica();
@@ -93,17 +176,7 @@ class CutoverCliIT {
             }
         } finally {
             cli.pulumi("destroy", "--yes");
-            try (Connection c = TestBed.sourceRoot()) {
-                if (TestBed.sourceIsMysql()) TestBed.exec(c, "SET GLOBAL super_read_only = OFF");
-                TestBed.exec(c, "SET GLOBAL read_only = OFF");
-                if (TestBed.sourceIsMysql()) TestBed.exec(c, "STOP REPLICA", "RESET REPLICA ALL");
-                else TestBed.exec(c, "STOP SLAVE", "RESET SLAVE ALL");
-                TestBed.exec(c, "DROP DATABASE IF EXISTS " + db);
-            }
-            try (Connection r = TestBed.replicaRoot()) {
-                TestBed.exec(r, "SET SESSION sql_log_bin = 0", "DROP USER IF EXISTS 'rdsrepl_back'@'%'", "DROP DATABASE IF EXISTS " + db);
-            }
-            TestBed.resetReplica();
+            cleanUp(db);
         }
     }
 }

@@ -134,6 +134,18 @@ public final class CutoverResource extends TypedResource<Context, CutoverResourc
         ConnectionSpec rep = ctx.connection(in.replica(), "replica");
         Cutover.Result r;
         try (Session s = Session.open(src, "source"); Session p = Session.open(rep, "replica")) {
+            Cutover.Observed seen = Cutover.observe(s, p);
+            if (seen.sourceReadOnly() && !seen.replicaAttached()) {
+                // an earlier run got as far as the detach, and its answer was lost (the provider was killed): the switch
+                // is made; record it rather than fail on a replica that no longer replicates
+                ctx.progress().warn("the cutover was already made (" + seen.describe() + "): recording it as complete at the "
+                        + "source's current coordinates " + seen.sourceEnd() + "; the downtime of that run is unknown (-1)");
+                State adopted = new State(in, seen.sourceEnd().file(), seen.sourceEnd().position(), "", "", null, -1L, 0, null, false);
+                String id = rep.address() + "@" + seen.sourceEnd().file() + ":" + seen.sourceEnd().position();
+                if (!Boolean.TRUE.equals(in.wayBack())) return new Created<>(id, adopted);
+                throw initFailed(id, adopted, "the cutover was already made by an earlier run whose answer was lost, so RDS's "
+                        + "coordinates at the cutover are not known here and the way back cannot be set up from them", null);
+            }
             r = Cutover.run(ctx, s, p, in.options());
         }
         String id = rep.address() + "@" + r.sourceFinal().file() + ":" + r.sourceFinal().position();
