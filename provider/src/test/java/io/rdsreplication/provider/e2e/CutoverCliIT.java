@@ -53,13 +53,7 @@ class CutoverCliIT {
                 }
                 Path log = Files.createTempFile("cutover-killed", ".log");
                 Process up = cli.spawn(log, "up", "--yes", "--skip-preview");
-                long end = System.nanoTime() + 60_000_000_000L;
-                ProcessHandle plugin = null;
-                while (plugin == null && up.isAlive() && System.nanoTime() < end) {
-                    plugin = up.descendants().filter(h -> h.info().commandLine().orElse("").contains("pulumi-resource-rdsreplication.jar"))
-                            .findFirst().orElse(null);
-                    Thread.sleep(20);
-                }
+                ProcessHandle plugin = Cli.awaitPlugin(up);
                 assertTrue(plugin != null, "the plugin started");
                 Thread.sleep(8000); // the cutover is waiting for the blocked replica by now
                 assertEquals("0", readOnly(), "not fenced while the replica has not caught up");

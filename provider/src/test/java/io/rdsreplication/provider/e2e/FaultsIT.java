@@ -204,13 +204,7 @@ class FaultsIT {
             // SIGKILL the plugin that our pulumi process started, 1.5 s after it appears (mid-update)
             Path log = Files.createTempFile("killed-up", ".log");
             Process up = cli.spawn(log, "up", "--yes", "--skip-preview");
-            long end = System.nanoTime() + 60_000_000_000L;
-            ProcessHandle plugin = null;
-            while (plugin == null && up.isAlive() && System.nanoTime() < end) {
-                plugin = up.descendants().filter(h -> h.info().commandLine().orElse("").contains("pulumi-resource-rdsreplication.jar"))
-                        .findFirst().orElse(null);
-                Thread.sleep(20);
-            }
+            ProcessHandle plugin = Cli.awaitPlugin(up);
             assertTrue(plugin != null, "the plugin started");
             // what `ps` shows of the plugin: no password on its command line
             String cmdline = plugin.info().commandLine().orElse("");

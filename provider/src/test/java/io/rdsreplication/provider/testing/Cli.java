@@ -87,6 +87,18 @@ public final class Cli {
         return pb.start();
     }
 
+    /** The plugin process a spawned pulumi started (waits up to 60 s for it to appear), or null. */
+    public static ProcessHandle awaitPlugin(Process pulumi) throws InterruptedException {
+        long end = System.nanoTime() + 60_000_000_000L;
+        while (pulumi.isAlive() && System.nanoTime() < end) {
+            var plugin = pulumi.descendants().filter(h -> h.info().commandLine().orElse("").contains("pulumi-resource-rdsreplication.jar"))
+                    .findFirst();
+            if (plugin.isPresent()) return plugin.get();
+            Thread.sleep(20);
+        }
+        return null;
+    }
+
     /** Everything every command printed so far (for secret checks). */
     public String transcript() {
         return transcript.toString();
