@@ -31,6 +31,43 @@ public final class SnapshotSql {
         return sb.append(" FROM ").append(Sql.quoteIdentifier(db)).append('.').append(Sql.quoteIdentifier(table)).toString();
     }
 
+    /** As {@link #select}, limited to {@code where} (a condition built by {@link #ranges}); null: the whole table. */
+    static String select(String db, String table, List<String> columns, List<String> types, String where) {
+        return where == null ? select(db, table, columns, types) : select(db, table, columns, types) + " WHERE " + where;
+    }
+
+    /**
+     * Conditions that split an integer primary key's values [min, max] into at most {@code n} ranges of about
+     * equal width: every value falls in exactly one (the first range is open below, the last open above).
+     */
+    static List<String> ranges(String pk, java.math.BigInteger min, java.math.BigInteger max, int n) {
+        String c = Sql.quoteIdentifier(pk);
+        java.math.BigInteger width = max.subtract(min);
+        List<java.math.BigInteger> bounds = new java.util.ArrayList<>();
+        for (int i = 1; i < n; i++) {
+            java.math.BigInteger[] qr = width.multiply(java.math.BigInteger.valueOf(i)).divideAndRemainder(java.math.BigInteger.valueOf(n));
+            java.math.BigInteger b = min.add(qr[1].signum() > 0 ? qr[0].add(java.math.BigInteger.ONE) : qr[0]);
+            if (b.compareTo(min) > 0 && (bounds.isEmpty() || b.compareTo(bounds.get(bounds.size() - 1)) > 0)) bounds.add(b);
+        }
+        List<String> out = new java.util.ArrayList<>();
+        if (bounds.isEmpty()) {
+            out.add(null);
+            return out;
+        }
+        out.add(c + " < " + bounds.get(0));
+        for (int i = 1; i < bounds.size(); i++) out.add(c + " >= " + bounds.get(i - 1) + " AND " + c + " < " + bounds.get(i));
+        out.add(c + " >= " + bounds.get(bounds.size() - 1));
+        return out;
+    }
+
+    /** Integer column types whose values a primary-key range can split. */
+    static boolean isInteger(String dataType) {
+        return switch (dataType.toLowerCase()) {
+            case "tinyint", "smallint", "mediumint", "int", "integer", "bigint" -> true;
+            default -> false;
+        };
+    }
+
     static String insert(String db, String table, List<String> columns) {
         StringBuilder sb = new StringBuilder("INSERT INTO ").append(Sql.quoteIdentifier(db)).append('.')
                 .append(Sql.quoteIdentifier(table)).append(" (");
