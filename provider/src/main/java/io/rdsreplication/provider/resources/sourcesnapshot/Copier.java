@@ -42,8 +42,8 @@ import java.util.logging.Logger;
  */
 final class Copier {
     private static final Logger LOG = Logger.getLogger(Copier.class.getName());
-    private static final long BATCH_BYTES = 4L * 1024 * 1024;
-    private static final int BATCH_ROWS = 1000;
+    private static final long BATCH_BYTES = 1024 * 1024;
+    private static final int BATCH_ROWS = 5_000;
 
     record Result(String binlogFile, long binlogPosition, String gtid, int tables, long rows, long bytes, long lockMillis,
                   long durationMillis) {
@@ -181,7 +181,9 @@ final class Copier {
             Session r = openSession(replica, "replica", Map.of("rewriteBatchedStatements", "true", "allowMultiQueries", "true"));
             writers.add(r);
             utc(r);
+            // READ COMMITTED: inserts take no gap locks, so writers sharing a table rarely meet
             exec(r, "SET SESSION FOREIGN_KEY_CHECKS = 0", "SET SESSION UNIQUE_CHECKS = 0",
+                    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
                     "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'");
         }
         boolean mariadb = coord.server().isMariadb();
@@ -449,12 +451,12 @@ final class Copier {
     /**
      * Readers and writers run apart, joined by a bounded queue of batches: each source connection streams its
      * tasks' rows without waiting for the RDS instance, and each replica connection inserts whatever batch comes
-     * next, so the link stays busy while the replica writes. Memory: at most 2 × parallelism batches queued,
+     * next, so the link stays busy while the replica writes. Memory: at most parallelism batches queued,
      * plus one being filled per reader and one being written per writer, each at most BATCH_BYTES / BATCH_ROWS.
      */
     private void copyRows(List<Task> tasks, List<Session> workers, List<Session> writers) {
         ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>(tasks);
-        java.util.concurrent.BlockingQueue<Batch> batches = new java.util.concurrent.ArrayBlockingQueue<>(2 * workers.size());
+        java.util.concurrent.BlockingQueue<Batch> batches = new java.util.concurrent.ArrayBlockingQueue<>(workers.size());
         java.util.concurrent.atomic.AtomicInteger readersLeft = new java.util.concurrent.atomic.AtomicInteger(workers.size());
         ExecutorService pool = Executors.newFixedThreadPool(workers.size() + writers.size(), r -> {
             Thread t = new Thread(r, "copy");
@@ -555,44 +557,52 @@ final class Copier {
         }
     }
 
-    /** Inserts batches (multi-row INSERTs, rewriteBatchedStatements) until the readers say there are no more. */
+    /**
+     * Inserts batches until the readers say there are no more, as multi-row INSERT statements written here in
+     * one pass (the driver's batch rewriting encodes every value twice: once to size the statement, once to send
+     * it), each under a quarter of the RDS instance's max_allowed_packet; a row too big for that alone goes
+     * through a prepared statement.
+     */
     private void write(Session dst, java.util.concurrent.BlockingQueue<Batch> batches) throws InterruptedException {
-        Table current = null;
-        PreparedStatement ins = null;
         String what = "";
-        try {
+        try (Statement st = dst.jdbc().createStatement()) {
+            st.setEscapeProcessing(false);
+            long packet = Long.parseLong(dst.queryString("SELECT @@max_allowed_packet"));
+            int limit = (int) Math.min(8L << 20, Math.max(64 << 10, packet / 4));
+            StringBuilder sql = new StringBuilder(256 << 10);
             while (true) {
                 Batch b = batches.take();
                 if (b.rows() == null) return;
                 ctx.checkCancelled();
-                if (b.table() != current) {
-                    if (ins != null) ins.close();
-                    current = b.table();
-                    what = current.db() + "." + current.name();
-                    ins = dst.jdbc().prepareStatement(SnapshotSql.insert(current.db(), current.name(), current.columns()));
-                }
-                int[] kinds = b.kinds();
+                Table t = b.table();
+                what = t.db() + "." + t.name();
+                String head = SnapshotSql.insertHead(t.db(), t.name(), t.columns());
+                sql.setLength(0);
+                sql.append(head);
+                int inStatement = 0;
                 for (Object[] row : b.rows()) {
-                    for (int i = 1; i <= kinds.length; i++) {
-                        Object v = row[i - 1];
-                        switch (kinds[i - 1]) {
-                            case Types.FLOAT, Types.REAL, Types.DOUBLE -> {
-                                if (v == null) ins.setNull(i, Types.DOUBLE);
-                                else ins.setDouble(i, (Double) v);
-                            }
-                            case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB, Types.BIT -> {
-                                if (v == null) ins.setNull(i, Types.VARBINARY);
-                                else ins.setBytes(i, (byte[]) v);
-                            }
-                            default -> {
-                                if (v == null) ins.setNull(i, Types.VARCHAR);
-                                else ins.setString(i, (String) v);
-                            }
-                        }
+                    int mark = sql.length();
+                    sql.append(inStatement == 0 ? "(" : ",(");
+                    for (int i = 0; i < row.length; i++) {
+                        if (i > 0) sql.append(',');
+                        SnapshotSql.appendLiteral(sql, row[i]);
                     }
-                    ins.addBatch();
+                    sql.append(')');
+                    if (sql.length() - mark > limit) { // this row alone is too big for a statement of literals
+                        sql.setLength(mark);
+                        insertPrepared(dst, t, b.kinds(), row);
+                        continue;
+                    }
+                    inStatement++;
+                    if (sql.length() > limit) {
+                        insert(st, sql.toString());
+                        sql.setLength(0);
+                        sql.append(head);
+                        inStatement = 0;
+                    }
                 }
-                ins.executeBatch();
+                if (inStatement > 0) insert(st, sql.toString());
+                if (sql.capacity() > 4 << 20) sql = new StringBuilder(256 << 10); // after an unusually big batch
                 rows.addAndGet(b.rows().size());
                 bytes.addAndGet(b.bytes());
                 status(what);
@@ -600,14 +610,46 @@ final class Copier {
         } catch (SQLException e) {
             throw new ProviderException.Precondition("writing " + what + " on the RDS instance failed: " + dst.redact(e.getMessage())
                     + " (error " + e.getErrorCode() + ")", e);
-        } finally {
-            if (ins != null) {
-                try {
-                    ins.close();
-                } catch (SQLException e) {
-                    LOG.fine("closing an insert: " + e.getMessage());
+        }
+    }
+
+    /**
+     * One multi-row INSERT. Writers share the ranges of a big table, so InnoDB may pick one of two inserts as a
+     * deadlock victim: the statement was rolled back whole (autocommit), so it is sent again.
+     */
+    private static void insert(Statement st, String sql) throws SQLException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                st.executeUpdate(sql);
+                return;
+            } catch (SQLException e) {
+                if ((e.getErrorCode() != 1213 && e.getErrorCode() != 1205) || attempt >= 10) throw e;
+                LOG.fine("insert chosen as a deadlock victim; again (" + attempt + ")");
+                Thread.sleep(10L * attempt);
+            }
+        }
+    }
+
+    private static void insertPrepared(Session dst, Table t, int[] kinds, Object[] row) throws SQLException {
+        try (PreparedStatement ins = dst.jdbc().prepareStatement(SnapshotSql.insert(t.db(), t.name(), t.columns()))) {
+            for (int i = 1; i <= kinds.length; i++) {
+                Object v = row[i - 1];
+                switch (kinds[i - 1]) {
+                    case Types.FLOAT, Types.REAL, Types.DOUBLE -> {
+                        if (v == null) ins.setNull(i, Types.DOUBLE);
+                        else ins.setDouble(i, (Double) v);
+                    }
+                    case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB, Types.BIT -> {
+                        if (v == null) ins.setNull(i, Types.VARBINARY);
+                        else ins.setBytes(i, (byte[]) v);
+                    }
+                    default -> {
+                        if (v == null) ins.setNull(i, Types.VARCHAR);
+                        else ins.setString(i, (String) v);
+                    }
                 }
             }
+            ins.executeUpdate();
         }
     }
 

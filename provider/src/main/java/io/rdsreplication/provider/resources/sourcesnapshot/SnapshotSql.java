@@ -60,12 +60,54 @@ public final class SnapshotSql {
         return out;
     }
 
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    /**
+     * Appends one value as an SQL literal for a session whose sql_mode lacks NO_BACKSLASH_ESCAPES (the copy's
+     * writers set it): NULL, a double in Java's round-trip form, bytes as X'…', text quoted with every special
+     * character escaped.
+     */
+    static void appendLiteral(StringBuilder sb, Object v) {
+        if (v == null) {
+            sb.append("NULL");
+        } else if (v instanceof Double d) {
+            sb.append(d.doubleValue());
+        } else if (v instanceof byte[] b) {
+            sb.append("X'");
+            for (byte x : b) sb.append(HEX[(x >> 4) & 0xF]).append(HEX[x & 0xF]);
+            sb.append('\'');
+        } else {
+            String s = (String) v;
+            sb.append('\'');
+            for (int i = 0, n = s.length(); i < n; i++) {
+                char c = s.charAt(i);
+                switch (c) {
+                    case '\0' -> sb.append("\\0");
+                    case '\n' -> sb.append("\\n");
+                    case '\r' -> sb.append("\\r");
+                    case '\032' -> sb.append("\\Z");
+                    case '\\' -> sb.append("\\\\");
+                    case '\'' -> sb.append("\\'");
+                    case '"' -> sb.append("\\\"");
+                    default -> sb.append(c);
+                }
+            }
+            sb.append('\'');
+        }
+    }
+
     /** Integer column types whose values a primary-key range can split. */
     static boolean isInteger(String dataType) {
         return switch (dataType.toLowerCase()) {
             case "tinyint", "smallint", "mediumint", "int", "integer", "bigint" -> true;
             default -> false;
         };
+    }
+
+    /** "INSERT INTO `db`.`t` (`a`, `b`) VALUES ": rows follow as literals. */
+    static String insertHead(String db, String table, List<String> columns) {
+        String ins = insert(db, table, columns);
+        return ins.substring(0, ins.lastIndexOf(" VALUES (") + " VALUES ".length());
     }
 
     static String insert(String db, String table, List<String> columns) {

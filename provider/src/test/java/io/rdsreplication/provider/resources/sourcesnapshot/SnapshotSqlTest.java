@@ -17,6 +17,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SnapshotSqlTest {
     @Test
+    void literalsEscapeEverythingTheServerReads() {
+        StringBuilder sb = new StringBuilder();
+        for (Object v : new Object[]{null, 0.1, -0.0, 1e300, new byte[]{0, (byte) 0xff, 0x27}, "a'b\\c\0d\ne\rf\u001ag\"h", "é𝄞"}) {
+            SnapshotSql.appendLiteral(sb, v);
+            sb.append(' ');
+        }
+        assertEquals("NULL 0.1 -0.0 1.0E300 X'00FF27' 'a\\'b\\\\c\\0d\\ne\\rf\\Zg\\\"h' 'é𝄞' ", sb.toString());
+        assertEquals("INSERT INTO `d`.`t` (`a`, `b`) VALUES ", SnapshotSql.insertHead("d", "t", List.of("a", "b")));
+    }
+
+    @Test
     void primaryKeyRangesCoverEveryValueOnce() {
         java.math.BigInteger lo = java.math.BigInteger.ONE;
         assertEquals(List.of("`id` < 34", "`id` >= 34 AND `id` < 67", "`id` >= 67"),
