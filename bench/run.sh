@@ -18,3 +18,5 @@ echo "snapshot benchmark: generating ${BENCH_MB:-1024} MiB on the source, then t
 cd "$ROOT"
 mvn -B -ntp -pl provider failsafe:integration-test -Dit.test=SnapshotBench -Dbench=true -DfailIfNoTests=false 2>&1 \
   | grep -E '^snapshot:|FAIL|ERROR' || true
+# the copy across a shaped link against the runbook's dump pipe and mydumper/myloader (needs root: ip netns, tc)
+[ "${BENCH_WAN:-1}" = 0 ] || "$ROOT/bench/wan.sh"
