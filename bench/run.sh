@@ -20,3 +20,5 @@ cd "$ROOT"
 mvn -B -ntp -pl provider failsafe:integration-test -Dit.test=SnapshotBench -Dbench=true -DfailIfNoTests=false 2>&1 \
   | grep -E '^snapshot:|FAIL|ERROR' || true
 "$ROOT/bench/cutover.sh"
+# the copy across a shaped link against the runbook's dump pipe and mydumper/myloader (needs root: ip netns, tc)
+[ "${BENCH_WAN:-1}" = 0 ] || "$ROOT/bench/wan.sh"

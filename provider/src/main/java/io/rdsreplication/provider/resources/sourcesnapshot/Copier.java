@@ -42,15 +42,32 @@ import java.util.logging.Logger;
  */
 final class Copier {
     private static final Logger LOG = Logger.getLogger(Copier.class.getName());
-    private static final long BATCH_BYTES = 4L * 1024 * 1024;
-    private static final int BATCH_ROWS = 1000;
+    private static final long BATCH_BYTES = 1024 * 1024;
+    private static final int BATCH_ROWS = 5_000;
 
     record Result(String binlogFile, long binlogPosition, String gtid, int tables, long rows, long bytes, long lockMillis,
                   long durationMillis) {
     }
 
-    private record Table(String db, String name, List<String> columns, List<String> types) {
+    private record Table(String db, String name, List<String> columns, List<String> types, String pk, long dataBytes) {
     }
+
+    /** One unit of reading: a table, or one primary-key range of a big table. */
+    private record Task(Table table, String where, long estimate) {
+    }
+
+    /** Rows read from the source, on their way to a replica writer. {@code rows == null}: no more batches. */
+    private record Batch(Table table, int[] kinds, List<Object[]> rows, long bytes) {
+    }
+
+    private static final Batch END = new Batch(null, null, null, 0);
+    /** Tables bigger than this (by the source's DATA_LENGTH) are read as primary-key ranges by several workers. */
+    private static final long CHUNK_BYTES = 64L * 1024 * 1024;
+    private static final int MAX_CHUNKS = 256;
+    /** A source whose round trip takes longer than this is across a network: its rows are read compressed. */
+    private static final double REMOTE_RTT_MILLIS = 1.0;
+    /** SHOW CREATE TABLE statements sent in one round trip. */
+    private static final int DDL_PER_TRIP = 200;
 
     /** A table left in each database while its copy is incomplete; the next create copies such a database again. */
     static final String MARKER = "_rdsreplication_copy_incomplete";
@@ -71,6 +88,7 @@ final class Copier {
     private final List<Session> open = new CopyOnWriteArrayList<>();
     private volatile long lastStatus;
     private volatile boolean marked;
+    private volatile boolean compressed;
 
     Copier(ConnectionSpec source, ConnectionSpec replica, List<String> databases, String lockMode, int parallelism,
            boolean copyRoutines, Context ctx) {
@@ -147,20 +165,25 @@ final class Copier {
         long t0 = System.nanoTime();
         List<Session> workers = new ArrayList<>();
         List<Session> writers = new ArrayList<>();
-        Session coord = openSession(source, "source", Map.of());
+        // several statements in one round trip: the schema of thousands of tables must not cost a round trip each
+        Session coord = openSession(source, "source", Map.of("allowMultiQueries", "true"));
         Session lock = openSession(source, "source", Map.of());
         long lockStart = 0;
         long lockMillis = 0;
         ScheduledExecutorService heartbeat = null;
         utc(coord);
+        compressed = compression(coord);
+        Map<String, String> workerProps = compressed ? Map.of("useCompression", "true") : Map.of();
         for (int i = 0; i < parallelism; i++) {
-            Session w = openSession(source, "source", Map.of());
+            Session w = openSession(source, "source", workerProps);
             workers.add(w);
             utc(w);
-            Session r = openSession(replica, "replica", Map.of("rewriteBatchedStatements", "true"));
+            Session r = openSession(replica, "replica", Map.of("rewriteBatchedStatements", "true", "allowMultiQueries", "true"));
             writers.add(r);
             utc(r);
+            // READ COMMITTED: inserts take no gap locks, so writers sharing a table rarely meet
             exec(r, "SET SESSION FOREIGN_KEY_CHECKS = 0", "SET SESSION UNIQUE_CHECKS = 0",
+                    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
                     "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'");
         }
         boolean mariadb = coord.server().isMariadb();
@@ -219,12 +242,13 @@ final class Copier {
             }
             progress.info("consistent snapshot at " + file + ":" + pos + (gtid.isEmpty() ? "" : " (GTID " + gtid + ")")
                     + (readOnly ? ", source locked for writes until the copy ends"
-                    : lockMillis > 0 ? ", commits blocked for " + lockMillis + " ms" : ", no lock taken"));
+                    : lockMillis > 0 ? ", commits blocked for " + lockMillis + " ms" : ", no lock taken")
+                    + (compressed ? "; rows read compressed (the source is across a network)" : ""));
 
             List<Table> tables = new ArrayList<>();
             Session r0 = writers.get(0);
             for (String db : databases) tables.addAll(createSchema(coord, r0, db));
-            copyRows(tables, workers, writers);
+            copyRows(tasks(tables, workers.get(0)), workers, writers);
             if (copyRoutines) for (String db : databases) copyObjects(coord, r0, db);
             ctx.checkCancelled();
             for (String db : databases) exec(r0, "DROP TABLE IF EXISTS " + Sql.quoteIdentifier(db) + "." + Sql.quoteIdentifier(MARKER));
@@ -259,6 +283,26 @@ final class Copier {
     }
 
     record Coordinates(String file, long position, String gtid) {
+    }
+
+    /**
+     * Whether the workers read compressed (zlib, the classic protocol's one algorithm that the JDBC driver speaks
+     * with both MariaDB and MySQL): yes when the source is across a network, told by the round trip of a
+     * trivial statement (the fastest of five); on a local link compression only costs CPU on both ends.
+     * RDSREPLICATION_COPY_COMPRESSION=on|off overrides the choice (benchmarks).
+     */
+    private boolean compression(Session coord) {
+        String forced = System.getenv("RDSREPLICATION_COPY_COMPRESSION");
+        if ("on".equals(forced)) return true;
+        if ("off".equals(forced)) return false;
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            long t = System.nanoTime();
+            coord.queryString("SELECT 1");
+            best = Math.min(best, System.nanoTime() - t);
+        }
+        LOG.fine("source round trip " + best / 1000 + " us");
+        return best / 1e6 >= REMOTE_RTT_MILLIS;
     }
 
     private static String nz(String s) {
@@ -300,49 +344,145 @@ final class Copier {
         exec(dst, "CREATE TABLE " + Sql.quoteIdentifier(db) + "." + Sql.quoteIdentifier(MARKER)
                 + " (note VARCHAR(200)) COMMENT 'an interrupted SourceSnapshot copy; the next pulumi up copies this database again'");
         marked = true;
+        // the tables, their columns, sizes and primary keys: three statements for the whole database
+        Map<String, Long> size = new java.util.LinkedHashMap<>();
+        for (var t : src.query("SELECT TABLE_NAME, DATA_LENGTH FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? "
+                + "AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME", db)) {
+            String len = t.get("DATA_LENGTH");
+            size.put(t.get("TABLE_NAME"), len == null ? 0 : Long.parseLong(len));
+        }
+        Map<String, List<String[]>> columns = new java.util.HashMap<>();
+        for (var c : src.query("SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? "
+                + "ORDER BY TABLE_NAME, ORDINAL_POSITION", db)) {
+            columns.computeIfAbsent(c.get("TABLE_NAME"), k -> new ArrayList<>())
+                    .add(new String[]{c.get("COLUMN_NAME"), c.get("DATA_TYPE"), nz(c.get("EXTRA"))});
+        }
+        Map<String, List<String>> keys = new java.util.HashMap<>();
+        for (var k : src.query("SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? "
+                + "AND INDEX_NAME = 'PRIMARY' ORDER BY TABLE_NAME, SEQ_IN_INDEX", db)) {
+            keys.computeIfAbsent(k.get("TABLE_NAME"), x -> new ArrayList<>()).add(k.get("COLUMN_NAME"));
+        }
+        List<String> names = new ArrayList<>(size.keySet());
         List<Table> out = new ArrayList<>();
-        for (var t : src.query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' "
-                + "ORDER BY TABLE_NAME", db)) {
-            String name = t.get("TABLE_NAME");
-            String ddl = src.query("SHOW CREATE TABLE " + Sql.quoteIdentifier(db) + "." + Sql.quoteIdentifier(name)).get(0).get("Create Table");
-            exec(dst, "USE " + Sql.quoteIdentifier(db));
-            exec(dst, ddl);
-            List<String> cols = new ArrayList<>();
-            List<String> types = new ArrayList<>();
-            for (var c : src.query("SELECT COLUMN_NAME, DATA_TYPE, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? "
-                    + "AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION", db, name)) {
-                String extra = nz(c.get("EXTRA")).toUpperCase();
-                if (extra.contains("GENERATED") || extra.contains("VIRTUAL") || extra.contains("PERSISTENT") || extra.contains("STORED")) continue;
-                cols.add(c.get("COLUMN_NAME"));
-                types.add(c.get("DATA_TYPE"));
+        for (int from = 0; from < names.size(); from += DDL_PER_TRIP) {
+            ctx.checkCancelled();
+            List<String> part = names.subList(from, Math.min(names.size(), from + DDL_PER_TRIP));
+            List<String> ddls = showCreateTables(src, db, part);
+            StringBuilder create = new StringBuilder("USE " + Sql.quoteIdentifier(db));
+            for (String ddl : ddls) create.append(";\n").append(ddl);
+            exec(dst, create.toString());
+            for (String name : part) {
+                List<String> cols = new ArrayList<>();
+                List<String> types = new ArrayList<>();
+                String pkType = null;
+                List<String> pk = keys.getOrDefault(name, List.of());
+                for (String[] c : columns.getOrDefault(name, List.of())) {
+                    if (pk.size() == 1 && pk.get(0).equals(c[0])) pkType = c[1];
+                    String extra = c[2].toUpperCase();
+                    if (extra.contains("GENERATED") || extra.contains("VIRTUAL") || extra.contains("PERSISTENT") || extra.contains("STORED")) continue;
+                    cols.add(c[0]);
+                    types.add(c[1]);
+                }
+                String splitBy = pkType != null && SnapshotSql.isInteger(pkType) ? pk.get(0) : null;
+                out.add(new Table(db, name, cols, types, splitBy, size.get(name)));
             }
-            out.add(new Table(db, name, cols, types));
         }
         return out;
     }
 
-    private void copyRows(List<Table> tables, List<Session> workers, List<Session> writers) {
-        ConcurrentLinkedQueue<Table> queue = new ConcurrentLinkedQueue<>(tables);
-        ExecutorService pool = Executors.newFixedThreadPool(workers.size(), r -> {
+    /** SHOW CREATE TABLE for several tables in one round trip (a multi-statement), in the order given. */
+    private static List<String> showCreateTables(Session src, String db, List<String> names) {
+        StringBuilder sql = new StringBuilder();
+        for (String n : names) {
+            if (sql.length() > 0) sql.append(';');
+            sql.append("SHOW CREATE TABLE ").append(Sql.quoteIdentifier(db)).append('.').append(Sql.quoteIdentifier(n));
+        }
+        List<String> out = new ArrayList<>();
+        try (Statement st = src.jdbc().createStatement()) {
+            boolean isResult = st.execute(sql.toString());
+            while (true) {
+                if (isResult) {
+                    try (ResultSet rs = st.getResultSet()) {
+                        while (rs.next()) out.add(rs.getString(2));
+                    }
+                } else if (st.getUpdateCount() == -1) {
+                    break;
+                }
+                isResult = st.getMoreResults();
+            }
+        } catch (SQLException e) {
+            throw new ProviderException.Precondition("reading the definitions of the tables of " + db + " on the source failed: "
+                    + src.redact(e.getMessage()) + " (error " + e.getErrorCode() + ")", e);
+        }
+        if (out.size() != names.size()) {
+            throw new ProviderException.Precondition("the source returned " + out.size() + " table definitions for " + names.size()
+                    + " tables of " + db + "; was a table dropped during the copy? Try again");
+        }
+        return out;
+    }
+
+    /**
+     * The reading plan: tables bigger than CHUNK_BYTES with an integer primary key become primary-key ranges
+     * (MIN and MAX read inside the snapshot), so several workers share one big table; biggest first, so the
+     * last task to end is a small one.
+     */
+    private List<Task> tasks(List<Table> tables, Session inSnapshot) {
+        List<Task> out = new ArrayList<>();
+        for (Table t : tables) {
+            if (t.columns().isEmpty()) continue;
+            int n = (int) Math.min(MAX_CHUNKS, (t.dataBytes() + CHUNK_BYTES - 1) / CHUNK_BYTES);
+            if (parallelism > 1 && t.pk() != null && n > 1) {
+                ctx.checkCancelled();
+                String q = Sql.quoteIdentifier(t.pk());
+                var mm = inSnapshot.query("SELECT MIN(" + q + ") AS lo, MAX(" + q + ") AS hi FROM " + Sql.quoteIdentifier(t.db()) + "."
+                        + Sql.quoteIdentifier(t.name())).get(0);
+                if (mm.get("lo") != null) {
+                    List<String> ranges = SnapshotSql.ranges(t.pk(), new java.math.BigInteger(mm.get("lo")), new java.math.BigInteger(mm.get("hi")), n);
+                    for (String w : ranges) out.add(new Task(t, w, t.dataBytes() / ranges.size()));
+                    continue;
+                }
+            }
+            out.add(new Task(t, null, t.dataBytes()));
+        }
+        out.sort((a, b) -> Long.compare(b.estimate(), a.estimate()));
+        return out;
+    }
+
+    /**
+     * Readers and writers run apart, joined by a bounded queue of batches: each source connection streams its
+     * tasks' rows without waiting for the RDS instance, and each replica connection inserts whatever batch comes
+     * next, so the link stays busy while the replica writes. Memory: at most parallelism batches queued,
+     * plus one being filled per reader and one being written per writer, each at most BATCH_BYTES / BATCH_ROWS.
+     */
+    private void copyRows(List<Task> tasks, List<Session> workers, List<Session> writers) {
+        ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>(tasks);
+        java.util.concurrent.BlockingQueue<Batch> batches = new java.util.concurrent.ArrayBlockingQueue<>(workers.size());
+        java.util.concurrent.atomic.AtomicInteger readersLeft = new java.util.concurrent.atomic.AtomicInteger(workers.size());
+        ExecutorService pool = Executors.newFixedThreadPool(workers.size() + writers.size(), r -> {
             Thread t = new Thread(r, "copy");
             t.setDaemon(true);
             return t;
         });
         try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < workers.size(); i++) {
-                Session src = workers.get(i);
-                Session dst = writers.get(i);
-                futures.add(pool.submit(() -> {
-                    Table t;
-                    while ((t = queue.poll()) != null) copyTable(src, dst, t);
+            java.util.concurrent.ExecutorCompletionService<Void> done = new java.util.concurrent.ExecutorCompletionService<>(pool);
+            for (Session src : workers) {
+                done.submit(() -> {
+                    Task t;
+                    while ((t = queue.poll()) != null) read(src, t, batches);
                     exec(src, "COMMIT"); // this worker's snapshot is no longer needed: its metadata locks go now
+                    if (readersLeft.decrementAndGet() == 0) {
+                        for (int i = 0; i < writers.size(); i++) batches.put(END);
+                    }
                     return null;
-                }));
+                });
             }
-            for (Future<?> f : futures) {
+            for (Session dst : writers) done.submit(() -> {
+                write(dst, batches);
+                return null;
+            });
+            for (int i = 0; i < workers.size() + writers.size(); i++) {
                 try {
-                    f.get();
+                    done.take().get();
                 } catch (java.util.concurrent.ExecutionException e) {
                     queue.clear();
                     Throwable c = e.getCause();
@@ -355,88 +495,169 @@ final class Copier {
                 }
             }
         } finally {
-            pool.shutdownNow();
+            pool.shutdownNow(); // wakes readers and writers blocked on the queue after a failure
         }
     }
 
-    private void copyTable(Session src, Session dst, Table t) {
-        if (t.columns().isEmpty()) return;
-        String select = SnapshotSql.select(t.db(), t.name(), t.columns(), t.types());
+    /** Streams one task's rows from the source into batches. */
+    private void read(Session src, Task task, java.util.concurrent.BlockingQueue<Batch> batches) throws InterruptedException {
+        Table t = task.table();
+        String select = SnapshotSql.select(t.db(), t.name(), t.columns(), t.types(), task.where());
         boolean floats = t.types().stream().anyMatch(x -> x.equalsIgnoreCase("float") || x.equalsIgnoreCase("double")
                 || x.equalsIgnoreCase("real"));
         Connection in = src.jdbc();
-        Connection out = dst.jdbc();
         String what = t.db() + "." + t.name();
-        long tableRows = 0;
         try (PreparedStatement sel = floats
                 ? in.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).serverPrepareStatement(select, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)
-                : in.prepareStatement(select, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
-             PreparedStatement ins = out.prepareStatement(SnapshotSql.insert(t.db(), t.name(), t.columns()))) {
+                : in.prepareStatement(select, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             sel.setFetchSize(Integer.MIN_VALUE);
             try (ResultSet rs = sel.executeQuery()) {
                 var md = rs.getMetaData();
                 int n = md.getColumnCount();
                 int[] kinds = new int[n];
                 for (int i = 0; i < n; i++) kinds[i] = md.getColumnType(i + 1);
+                List<Object[]> rows = new ArrayList<>();
                 long batchBytes = 0;
-                int batchRows = 0;
                 while (rs.next()) {
+                    Object[] row = new Object[n];
                     long rowBytes = 0;
                     for (int i = 1; i <= n; i++) {
                         switch (kinds[i - 1]) {
                             case Types.FLOAT, Types.REAL, Types.DOUBLE -> {
                                 Object o = rs.getObject(i);
-                                if (o == null) ins.setNull(i, Types.DOUBLE);
-                                else ins.setDouble(i, ((Number) o).doubleValue());
+                                row[i - 1] = o == null ? null : ((Number) o).doubleValue();
                                 rowBytes += 8;
                             }
                             case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB, Types.BIT -> {
                                 byte[] b = rs.getBytes(i);
-                                if (b == null) ins.setNull(i, Types.VARBINARY);
-                                else ins.setBytes(i, b);
+                                row[i - 1] = b;
                                 rowBytes += b == null ? 0 : b.length;
                             }
                             default -> {
                                 String s = rs.getString(i);
-                                if (s == null) ins.setNull(i, Types.VARCHAR);
-                                else ins.setString(i, s);
+                                row[i - 1] = s;
                                 rowBytes += s == null ? 0 : s.length();
                             }
                         }
                     }
-                    ins.addBatch();
+                    rows.add(row);
                     batchBytes += rowBytes;
-                    batchRows++;
-                    tableRows++;
-                    if (batchBytes >= BATCH_BYTES || batchRows >= BATCH_ROWS) {
+                    if (batchBytes >= BATCH_BYTES || rows.size() >= BATCH_ROWS) {
                         ctx.checkCancelled();
-                        ins.executeBatch();
-                        rows.addAndGet(batchRows);
-                        bytes.addAndGet(batchBytes);
+                        batches.put(new Batch(t, kinds, rows, batchBytes));
+                        rows = new ArrayList<>();
                         batchBytes = 0;
-                        batchRows = 0;
-                        status(what, tableRows);
                     }
                 }
-                if (batchRows > 0) {
-                    ins.executeBatch();
-                    rows.addAndGet(batchRows);
-                    bytes.addAndGet(batchBytes);
-                }
+                if (!rows.isEmpty()) batches.put(new Batch(t, kinds, rows, batchBytes));
             }
         } catch (SQLException e) {
-            throw new ProviderException.Precondition("copying " + what + " failed: " + src.redact(dst.redact(e.getMessage()))
+            throw new ProviderException.Precondition("reading " + what + " from the source failed: " + src.redact(e.getMessage())
                     + " (error " + e.getErrorCode() + ")", e);
         }
-        status(what, tableRows);
     }
 
-    private void status(String table, long tableRows) {
+    /**
+     * Inserts batches until the readers say there are no more, as multi-row INSERT statements written here in
+     * one pass (the driver's batch rewriting encodes every value twice: once to size the statement, once to send
+     * it), each under a quarter of the RDS instance's max_allowed_packet; a row too big for that alone goes
+     * through a prepared statement.
+     */
+    private void write(Session dst, java.util.concurrent.BlockingQueue<Batch> batches) throws InterruptedException {
+        String what = "";
+        try (Statement st = dst.jdbc().createStatement()) {
+            st.setEscapeProcessing(false);
+            long packet = Long.parseLong(dst.queryString("SELECT @@max_allowed_packet"));
+            int limit = (int) Math.min(8L << 20, Math.max(64 << 10, packet / 4));
+            StringBuilder sql = new StringBuilder(256 << 10);
+            while (true) {
+                Batch b = batches.take();
+                if (b.rows() == null) return;
+                ctx.checkCancelled();
+                Table t = b.table();
+                what = t.db() + "." + t.name();
+                String head = SnapshotSql.insertHead(t.db(), t.name(), t.columns());
+                sql.setLength(0);
+                sql.append(head);
+                int inStatement = 0;
+                for (Object[] row : b.rows()) {
+                    int mark = sql.length();
+                    sql.append(inStatement == 0 ? "(" : ",(");
+                    for (int i = 0; i < row.length; i++) {
+                        if (i > 0) sql.append(',');
+                        SnapshotSql.appendLiteral(sql, row[i]);
+                    }
+                    sql.append(')');
+                    if (sql.length() - mark > limit) { // this row alone is too big for a statement of literals
+                        sql.setLength(mark);
+                        insertPrepared(dst, t, b.kinds(), row);
+                        continue;
+                    }
+                    inStatement++;
+                    if (sql.length() > limit) {
+                        insert(st, sql.toString());
+                        sql.setLength(0);
+                        sql.append(head);
+                        inStatement = 0;
+                    }
+                }
+                if (inStatement > 0) insert(st, sql.toString());
+                if (sql.capacity() > 4 << 20) sql = new StringBuilder(256 << 10); // after an unusually big batch
+                rows.addAndGet(b.rows().size());
+                bytes.addAndGet(b.bytes());
+                status(what);
+            }
+        } catch (SQLException e) {
+            throw new ProviderException.Precondition("writing " + what + " on the RDS instance failed: " + dst.redact(e.getMessage())
+                    + " (error " + e.getErrorCode() + ")", e);
+        }
+    }
+
+    /**
+     * One multi-row INSERT. Writers share the ranges of a big table, so InnoDB may pick one of two inserts as a
+     * deadlock victim: the statement was rolled back whole (autocommit), so it is sent again.
+     */
+    private static void insert(Statement st, String sql) throws SQLException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                st.executeUpdate(sql);
+                return;
+            } catch (SQLException e) {
+                if ((e.getErrorCode() != 1213 && e.getErrorCode() != 1205) || attempt >= 10) throw e;
+                LOG.fine("insert chosen as a deadlock victim; again (" + attempt + ")");
+                Thread.sleep(10L * attempt);
+            }
+        }
+    }
+
+    private static void insertPrepared(Session dst, Table t, int[] kinds, Object[] row) throws SQLException {
+        try (PreparedStatement ins = dst.jdbc().prepareStatement(SnapshotSql.insert(t.db(), t.name(), t.columns()))) {
+            for (int i = 1; i <= kinds.length; i++) {
+                Object v = row[i - 1];
+                switch (kinds[i - 1]) {
+                    case Types.FLOAT, Types.REAL, Types.DOUBLE -> {
+                        if (v == null) ins.setNull(i, Types.DOUBLE);
+                        else ins.setDouble(i, (Double) v);
+                    }
+                    case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB, Types.BIT -> {
+                        if (v == null) ins.setNull(i, Types.VARBINARY);
+                        else ins.setBytes(i, (byte[]) v);
+                    }
+                    default -> {
+                        if (v == null) ins.setNull(i, Types.VARCHAR);
+                        else ins.setString(i, (String) v);
+                    }
+                }
+            }
+            ins.executeUpdate();
+        }
+    }
+
+    private void status(String table) {
         long now = System.nanoTime();
         if (now - lastStatus < 500_000_000L) return;
         lastStatus = now;
-        progress.status("copying " + table + ": " + tableRows + " rows; in all " + rows.get() + " rows, "
-                + bytes.get() / (1024 * 1024) + " MiB");
+        progress.status("copying " + table + "; in all " + rows.get() + " rows, " + bytes.get() / (1024 * 1024) + " MiB");
     }
 
     /** Views, routines, triggers and events, after the rows (so triggers do not fire during the copy). */

@@ -31,6 +31,85 @@ public final class SnapshotSql {
         return sb.append(" FROM ").append(Sql.quoteIdentifier(db)).append('.').append(Sql.quoteIdentifier(table)).toString();
     }
 
+    /** As {@link #select}, limited to {@code where} (a condition built by {@link #ranges}); null: the whole table. */
+    static String select(String db, String table, List<String> columns, List<String> types, String where) {
+        return where == null ? select(db, table, columns, types) : select(db, table, columns, types) + " WHERE " + where;
+    }
+
+    /**
+     * Conditions that split an integer primary key's values [min, max] into at most {@code n} ranges of about
+     * equal width: every value falls in exactly one (the first range is open below, the last open above).
+     */
+    static List<String> ranges(String pk, java.math.BigInteger min, java.math.BigInteger max, int n) {
+        String c = Sql.quoteIdentifier(pk);
+        java.math.BigInteger width = max.subtract(min);
+        List<java.math.BigInteger> bounds = new java.util.ArrayList<>();
+        for (int i = 1; i < n; i++) {
+            java.math.BigInteger[] qr = width.multiply(java.math.BigInteger.valueOf(i)).divideAndRemainder(java.math.BigInteger.valueOf(n));
+            java.math.BigInteger b = min.add(qr[1].signum() > 0 ? qr[0].add(java.math.BigInteger.ONE) : qr[0]);
+            if (b.compareTo(min) > 0 && (bounds.isEmpty() || b.compareTo(bounds.get(bounds.size() - 1)) > 0)) bounds.add(b);
+        }
+        List<String> out = new java.util.ArrayList<>();
+        if (bounds.isEmpty()) {
+            out.add(null);
+            return out;
+        }
+        out.add(c + " < " + bounds.get(0));
+        for (int i = 1; i < bounds.size(); i++) out.add(c + " >= " + bounds.get(i - 1) + " AND " + c + " < " + bounds.get(i));
+        out.add(c + " >= " + bounds.get(bounds.size() - 1));
+        return out;
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    /**
+     * Appends one value as an SQL literal for a session whose sql_mode lacks NO_BACKSLASH_ESCAPES (the copy's
+     * writers set it): NULL, a double in Java's round-trip form, bytes as X'…', text quoted with every special
+     * character escaped.
+     */
+    static void appendLiteral(StringBuilder sb, Object v) {
+        if (v == null) {
+            sb.append("NULL");
+        } else if (v instanceof Double d) {
+            sb.append(d.doubleValue());
+        } else if (v instanceof byte[] b) {
+            sb.append("X'");
+            for (byte x : b) sb.append(HEX[(x >> 4) & 0xF]).append(HEX[x & 0xF]);
+            sb.append('\'');
+        } else {
+            String s = (String) v;
+            sb.append('\'');
+            for (int i = 0, n = s.length(); i < n; i++) {
+                char c = s.charAt(i);
+                switch (c) {
+                    case '\0' -> sb.append("\\0");
+                    case '\n' -> sb.append("\\n");
+                    case '\r' -> sb.append("\\r");
+                    case '\032' -> sb.append("\\Z");
+                    case '\\' -> sb.append("\\\\");
+                    case '\'' -> sb.append("\\'");
+                    case '"' -> sb.append("\\\"");
+                    default -> sb.append(c);
+                }
+            }
+            sb.append('\'');
+        }
+    }
+
+    /** Integer column types whose values a primary-key range can split. */
+    static boolean isInteger(String dataType) {
+        return switch (dataType.toLowerCase()) {
+            case "tinyint", "smallint", "mediumint", "int", "integer", "bigint" -> true;
+            default -> false;
+        };
+    }
+
+    /** "INSERT INTO `db`.`t` (`a`, `b`) VALUES ": rows follow as literals. */
+    static String insertHead(String db, String table, List<String> columns) {
+        String ins = insert(db, table, columns);
+        return ins.substring(0, ins.lastIndexOf(" VALUES (") + " VALUES ".length());
+    }
+
     static String insert(String db, String table, List<String> columns) {
         StringBuilder sb = new StringBuilder("INSERT INTO ").append(Sql.quoteIdentifier(db)).append('.')
                 .append(Sql.quoteIdentifier(table)).append(" (");

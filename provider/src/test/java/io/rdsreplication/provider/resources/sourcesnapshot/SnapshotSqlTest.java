@@ -17,6 +17,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SnapshotSqlTest {
     @Test
+    void literalsEscapeEverythingTheServerReads() {
+        StringBuilder sb = new StringBuilder();
+        for (Object v : new Object[]{null, 0.1, -0.0, 1e300, new byte[]{0, (byte) 0xff, 0x27}, "a'b\\c\0d\ne\rf\u001ag\"h", "é𝄞"}) {
+            SnapshotSql.appendLiteral(sb, v);
+            sb.append(' ');
+        }
+        assertEquals("NULL 0.1 -0.0 1.0E300 X'00FF27' 'a\\'b\\\\c\\0d\\ne\\rf\\Zg\\\"h' 'é𝄞' ", sb.toString());
+        assertEquals("INSERT INTO `d`.`t` (`a`, `b`) VALUES ", SnapshotSql.insertHead("d", "t", List.of("a", "b")));
+    }
+
+    @Test
+    void primaryKeyRangesCoverEveryValueOnce() {
+        java.math.BigInteger lo = java.math.BigInteger.ONE;
+        assertEquals(List.of("`id` < 34", "`id` >= 34 AND `id` < 67", "`id` >= 67"),
+                SnapshotSql.ranges("id", lo, java.math.BigInteger.valueOf(100), 3));
+        assertEquals("SELECT `id` FROM `d`.`t` WHERE `id` < 34",
+                SnapshotSql.select("d", "t", List.of("id"), List.of("int"), "`id` < 34"));
+        // fewer distinct values than ranges: no empty or repeated range
+        assertEquals(List.of("`k` < 2", "`k` >= 2"), SnapshotSql.ranges("k", lo, java.math.BigInteger.TWO, 8));
+        java.util.List<String> one = new java.util.ArrayList<>();
+        one.add(null);
+        assertEquals(one, SnapshotSql.ranges("k", lo, lo, 8));
+        // BIGINT UNSIGNED extremes stay exact
+        assertEquals(List.of("`u` < 9223372036854775808", "`u` >= 9223372036854775808"),
+                SnapshotSql.ranges("u", java.math.BigInteger.ZERO, new java.math.BigInteger("18446744073709551615"), 2));
+    }
+
+    @Test
     void selectCastsTemporalColumnsAndQuotesEverything() {
         assertEquals("SELECT `id`, CAST(`dt` AS CHAR), `f``x` FROM `d b`.`t`",
                 SnapshotSql.select("d b", "t", List.of("id", "dt", "f`x"), List.of("int", "datetime", "float")));

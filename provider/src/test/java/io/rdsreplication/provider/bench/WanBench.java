@@ -1,0 +1,293 @@
+package io.rdsreplication.provider.bench;
+
+import io.rdsreplication.provider.testing.ProviderProcess;
+import io.rdsreplication.provider.testing.TestBed;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * `make bench` through bench/wan.sh (not part of `make test`): SourceSnapshot against the runbook's
+ * `mariadb-dump --single-transaction [--compress] --order-by-primary | mariadb` and mydumper/myloader, every copy
+ * reading the source through the same shaped link (bench/wan.sh: a shared rate limit and a latency each way),
+ * the replica local. Data shapes: mixed tables, one big table, many small tables (BENCH_MB MiB each, BENCH_TABLES
+ * small tables). The link's limit: the bytes our copy sent across it divided by its rate.
+ */
+class WanBench {
+    static final String DB = "rdsrepl_wan";
+    static final java.util.concurrent.atomic.AtomicLong LAST_COPY_MILLIS = new java.util.concurrent.atomic.AtomicLong();
+    static final java.util.concurrent.atomic.AtomicLong LAST_CPU_MILLIS = new java.util.concurrent.atomic.AtomicLong();
+    static final List<String> TOOLS = List.of(System.getenv().getOrDefault("BENCH_TOOLS", "dumpz,dump,mydumper,ours,ours-plain,ours-c2,ours-xmx").split(","));
+    static final int THREADS = Integer.parseInt(System.getenv().getOrDefault("BENCH_THREADS", "4"));
+
+    record Profile(String name, int mbit, int ms) {
+        boolean loopback() {
+            return mbit == 0;
+        }
+    }
+
+    record Figure(String tool, long millis, long linkBytes, long peakRssKb, long copyMillis, long cpuMillis) {
+    }
+
+    @Test
+    void wan() throws Exception {
+        assumeTrue(System.getProperty("bench") != null && System.getProperty("wan.port") != null, "run through bench/wan.sh");
+        int mb = Integer.parseInt(System.getenv().getOrDefault("BENCH_MB", "1024"));
+        int small = Integer.parseInt(System.getenv().getOrDefault("BENCH_TABLES", "10000"));
+        List<Profile> profiles = new ArrayList<>();
+        for (String p : System.getenv().getOrDefault("BENCH_PROFILES", "100:20,1000:2,loopback").split(",")) {
+            if (p.equals("loopback")) profiles.add(new Profile("loopback", 0, 0));
+            else {
+                String[] a = p.split(":");
+                profiles.add(new Profile(a[0] + " Mbit/s + " + a[1] + " ms each way", Integer.parseInt(a[0]), Integer.parseInt(a[1])));
+            }
+        }
+        Path dir = Files.createTempDirectory("wanbench");
+        Path src = dir.resolve("src.cnf");
+        Path dst = dir.resolve("dst.cnf");
+        Files.writeString(src, cnf(TestBed.get("SOURCE_ROOT_USER"), TestBed.get("SOURCE_ROOT_PASSWORD")));
+        Files.writeString(dst, cnf(TestBed.get("REPLICA_ROOT_USER"), TestBed.get("REPLICA_ROOT_PASSWORD")));
+        try {
+            for (String shape : System.getenv().getOrDefault("BENCH_SHAPES", "mixed,onebig,small").split(",")) {
+                long t0 = System.nanoTime();
+                generate(shape, mb, small);
+                long rowsAt = rowCount(true);
+                System.out.printf("wan: shape %s: %s, %d rows, %d MiB of data on the source (generated in %d s)%n", shape, describe(shape, mb, small),
+                        rowsAt, dataBytes() >> 20, (System.nanoTime() - t0) / 1_000_000_000L);
+                for (Profile p : profiles) {
+                    int port = p.loopback() ? TestBed.sourcePort() : Integer.getInteger("wan.port");
+                    if (!p.loopback()) sh(System.getProperty("wan.script") + " profile " + p.mbit() + " " + p.ms(), Map.of());
+                    List<Figure> figs = new ArrayList<>();
+                    if (TOOLS.contains("dumpz")) figs.add(measure("mariadb-dump --compress | mariadb", rowsAt, () -> dumpPipe(port, src, dst, true)));
+                    if (TOOLS.contains("dump")) figs.add(measure("mariadb-dump | mariadb", rowsAt, () -> dumpPipe(port, src, dst, false)));
+                    if (TOOLS.contains("mydumper")) {
+                        figs.add(measure("mydumper -C -t " + THREADS + " -r 100000, then myloader -t " + THREADS, rowsAt,
+                                () -> mydumper(port, src, dst, dir)));
+                    }
+                    Figure ours = measure("SourceSnapshot (parallelism " + THREADS + ", JIT C1 as launched)", rowsAt, () -> ours(port, Map.of()));
+                    figs.add(ours);
+                    if (TOOLS.contains("ours-plain") && !p.loopback() && p.mbit() <= 100) {
+                        figs.add(measure("SourceSnapshot, compression off", rowsAt,
+                                () -> ours(port, Map.of("RDSREPLICATION_COPY_COMPRESSION", "off"))));
+                    }
+                    if (TOOLS.contains("ours-xmx")) {
+                        figs.add(measure("SourceSnapshot, heap capped (-Xmx128m)", rowsAt,
+                                () -> ours(port, Map.of("RDSREPLICATION_JAVA_OPTS", "-Xmx128m"))));
+                    }
+                    if (TOOLS.contains("ours-c2") && (p.loopback() || p.mbit() >= 1000)) {
+                        figs.add(measure("SourceSnapshot, JIT C1+C2 (TieredStopAtLevel=4)", rowsAt,
+                                () -> ours(port, Map.of("RDSREPLICATION_JAVA_OPTS", "-XX:TieredStopAtLevel=4"))));
+                    }
+                    report(shape, p, figs, ours);
+                }
+            }
+        } finally {
+            dropOnReplica();
+            try (Connection c = TestBed.sourceRoot()) {
+                TestBed.exec(c, "SET SESSION sql_log_bin = 0", "DROP DATABASE IF EXISTS " + DB);
+            }
+            for (Path f : List.of(src, dst)) Files.deleteIfExists(f);
+            sh("rm -rf " + dir, Map.of());
+        }
+    }
+
+    static String describe(String shape, int mb, int small) {
+        return switch (shape) {
+            case "mixed" -> "one table of half the data, three of a tenth, one of random bytes, 20 small ones";
+            case "onebig" -> "one table";
+            default -> small + " tables of 20 rows";
+        };
+    }
+
+    static void report(String shape, Profile p, List<Figure> figs, Figure ours) {
+        System.out.printf("wan: --- %s, %s%n", shape, p.name());
+        for (Figure f : figs) {
+            System.out.printf("wan:   %-52s %8.1f s  %8.1f MiB across  ours/this = %.2f%s%n", f.tool(), f.millis() / 1000.0,
+                    f.linkBytes() / 1048576.0, (double) ours.millis() / f.millis(), f.peakRssKb() > 0
+                            ? String.format("  (copy itself %.1f s, plugin CPU %.1f s, peak RSS %d MiB)", f.copyMillis() / 1000.0,
+                            f.cpuMillis() / 1000.0, f.peakRssKb() >> 10) : "");
+        }
+        if (!p.loopback()) {
+            double limit = ours.linkBytes() * 8.0 / (p.mbit() * 1e6);
+            System.out.printf("wan:   link limit (our %.1f MiB at %d Mbit/s): %.1f s; ours/limit = %.2f%n", ours.linkBytes() / 1048576.0,
+                    p.mbit(), limit, ours.millis() / 1000.0 / limit);
+        }
+    }
+
+    interface Run {
+        long call() throws Exception; // peak RSS in KiB, or 0
+    }
+
+    static Figure measure(String tool, long rows, Run run) throws Exception {
+        dropOnReplica();
+        long b0 = linkBytes();
+        long t0 = System.nanoTime();
+        LAST_COPY_MILLIS.set(0);
+        LAST_CPU_MILLIS.set(0);
+        long rss = run.call();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        long b = linkBytes() - b0;
+        long got = rowCount(false);
+        if (got != rows) throw new AssertionError(tool + " copied " + got + " rows of " + rows);
+        return new Figure(tool, ms, b, rss, LAST_COPY_MILLIS.get(), LAST_CPU_MILLIS.get());
+    }
+
+    /** Bytes sent into the shaped link (both directions cross it; the source's answers are nearly all of it). */
+    static long linkBytes() throws Exception {
+        String dev = System.getProperty("wan.link");
+        Path p = Path.of("/sys/class/net/" + dev + "/statistics/tx_bytes");
+        return dev == null || !Files.exists(p) ? 0 : Long.parseLong(Files.readString(p).trim());
+    }
+
+    static String cnf(String user, String password) {
+        String body = "user=" + user + "\npassword=" + password + "\n";
+        return "[client]\n" + body + "[mydumper]\n" + body + "[myloader]\n" + body;
+    }
+
+    static long dumpPipe(int port, Path src, Path dst, boolean compress) throws Exception {
+        sh("mariadb-dump --defaults-extra-file=" + src + " -h127.0.0.1 -P" + port + " --single-transaction"
+                + (compress ? " --compress" : "") + " --order-by-primary --databases " + DB
+                + " | mariadb --defaults-extra-file=" + dst + " -h127.0.0.1 -P" + TestBed.replicaPort(), Map.of());
+        return 0;
+    }
+
+    static long mydumper(int port, Path src, Path dst, Path dir) throws Exception {
+        Path out = dir.resolve("dump");
+        sh("rm -rf " + out + " && mydumper --defaults-file=" + src + " -h 127.0.0.1 -P " + port + " -B " + DB + " -t " + THREADS
+                + " -C -r 100000 --trx-consistency-only -v 1 -o " + out
+                + " && myloader --defaults-file=" + dst + " -h 127.0.0.1 -P " + TestBed.replicaPort() + " -t " + THREADS
+                + " -o -v 1 -d " + out + " && rm -rf " + out, Map.of());
+        return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    static long ours(int port, Map<String, String> env) throws Exception {
+        try (ProviderProcess p = ProviderProcess.start(env)) {
+            Map<String, Object> cfg = ProviderProcess.testBedConfig();
+            ((Map<String, Object>) cfg.get("source")).put("port", (double) port);
+            p.configure(cfg);
+            var r = p.create("rdsreplication:index:SourceSnapshot", p.checked("rdsreplication:index:SourceSnapshot", Map.of(),
+                    Map.of("databases", List.of(DB), "parallelism", (double) THREADS, "overwrite", true)), false);
+            LAST_COPY_MILLIS.set(((Number) ProviderProcess.decode(r.getProperties()).get("durationMillis")).longValue());
+            return peakRssKb();
+        }
+    }
+
+    /** VmHWM of the plugin's JVM (a child of this test, started through the launcher). */
+    static long peakRssKb() throws Exception {
+        for (ProcessHandle h : ProcessHandle.current().descendants().toList()) {
+            String cmd = h.info().commandLine().orElse("");
+            if (!cmd.contains("pulumi-resource-rdsreplication.jar")) continue;
+            String[] stat = Files.readString(Path.of("/proc/" + h.pid() + "/stat")).replaceFirst("^.*\\) ", "").split(" ");
+            LAST_CPU_MILLIS.set((Long.parseLong(stat[11]) + Long.parseLong(stat[12])) * 10); // utime + stime, at 100 ticks a second
+            for (String line : Files.readAllLines(Path.of("/proc/" + h.pid() + "/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return 0;
+    }
+
+    static void sh(String cmd, Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-o", "pipefail", "-c", cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) throw new AssertionError("failed (" + p.exitValue() + "): " + out);
+    }
+
+    static void dropOnReplica() throws Exception {
+        try (Connection c = TestBed.replicaRoot()) {
+            TestBed.exec(c, "DROP DATABASE IF EXISTS " + DB);
+        }
+    }
+
+    static long dataBytes() throws Exception {
+        try (Connection c = TestBed.sourceRoot()) {
+            return Long.parseLong(TestBed.query(c, "SELECT COALESCE(SUM(DATA_LENGTH), 0) AS n FROM information_schema.TABLES "
+                    + "WHERE TABLE_SCHEMA = '" + DB + "'").get(0).get("n"));
+        }
+    }
+
+    /** Exact: COUNT(*) of every table, summed. */
+    static long rowCount(boolean source) throws Exception {
+        try (Connection c = source ? TestBed.sourceRoot() : TestBed.replicaRoot()) {
+            List<Map<String, String>> ts = TestBed.query(c, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '"
+                    + DB + "' AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME <> '_rdsreplication_copy_incomplete'");
+            long n = 0;
+            for (int i = 0; i < ts.size(); i += 500) {
+                StringBuilder q = new StringBuilder("SELECT 0");
+                for (var t : ts.subList(i, Math.min(ts.size(), i + 500))) {
+                    q.append(" + (SELECT COUNT(*) FROM ").append(DB).append(".`").append(t.get("TABLE_NAME")).append("`)");
+                }
+                n += Long.parseLong(TestBed.query(c, q + " AS n").get(0).get("n"));
+            }
+            return n;
+        }
+    }
+
+    static final String WORDS = "ELT(1 + seq % 8, 'shipped to', 'returned by', 'paid by card of', 'awaiting', 'cancelled by', "
+            + "'invoiced to', 'delivered to', 'picked up by')";
+    static final String CITY = "ELT(1 + seq % 7, 'Berlin', 'Lyon', 'Porto', 'Austin', 'Osaka', 'Leeds', 'Turin')";
+
+    /** Orders-like rows of about 200 bytes: numbers, dates, repetitive text, a hash (compress about 3:1, like real data). */
+    static String orders(String table, long rows) {
+        return "CREATE TABLE " + DB + "." + table + " (id BIGINT PRIMARY KEY, customer INT NOT NULL, amount DECIMAL(12,2), "
+                + "created DATETIME, status VARCHAR(20), note VARCHAR(255), h CHAR(32), KEY (customer));\n"
+                + "INSERT INTO " + DB + "." + table + " SELECT seq, seq % 100003, (seq % 100000) / 100, "
+                + "'2020-01-01' + INTERVAL (seq % 100000000) SECOND, ELT(1 + seq % 4, 'open', 'paid', 'shipped', 'closed'), "
+                + "CONCAT(" + WORDS + ", ' customer ', seq % 100003, ' in ', " + CITY + ", ', ', REPEAT('-', seq % 60)), MD5(seq) "
+                + "FROM seq_1_to_" + rows;
+    }
+
+    static void generate(String shape, int mb, int small) throws Exception {
+        long bytes = (long) mb << 20;
+        try (Connection c = TestBed.connect(TestBed.sourcePort(), TestBed.get("SOURCE_ROOT_USER"), TestBed.get("SOURCE_ROOT_PASSWORD"))) {
+            TestBed.exec(c, "SET SESSION sql_log_bin = 0", "DROP DATABASE IF EXISTS " + DB, "CREATE DATABASE " + DB, "USE " + DB);
+            List<String> sql = new ArrayList<>();
+            switch (shape) {
+                case "onebig" -> sql.add(orders("orders", bytes / 85));
+                case "mixed" -> {
+                    sql.add(orders("orders", bytes / 2 / 85));
+                    for (int i = 0; i < 3; i++) {
+                        sql.add("CREATE TABLE " + DB + ".events" + i + " (id INT PRIMARY KEY, at TIMESTAMP NULL, score DOUBLE, body TEXT);\n"
+                                + "INSERT INTO " + DB + ".events" + i + " SELECT seq, FROM_UNIXTIME(1600000000 + seq * 7), seq / 3, "
+                                + "CONCAT('{\"user\":', seq % 5000, ',\"action\":\"', " + WORDS + ", '\",\"ip\":\"10.', seq % 256, '.', "
+                                + "(seq DIV 256) % 256, '.1\",\"ua\":\"Mozilla/5.0 (X11; Linux x86_64)\",\"city\":\"', " + CITY + ", '\"}') "
+                                + "FROM seq_1_to_" + bytes / 10 / 70);
+                    }
+                    sql.add("CREATE TABLE " + DB + ".files (id INT PRIMARY KEY, name VARCHAR(100), data VARBINARY(600));\n"
+                            + "INSERT INTO " + DB + ".files SELECT seq, CONCAT('file-', seq, '.bin'), RANDOM_BYTES(500) FROM seq_1_to_"
+                            + bytes / 10 / 540);
+                    for (int i = 0; i < 20; i++) {
+                        sql.add("CREATE TABLE " + DB + ".lookup" + i + " (id INT PRIMARY KEY, name VARCHAR(80), v INT);\n"
+                                + "INSERT INTO " + DB + ".lookup" + i + " SELECT seq, CONCAT(" + CITY + ", ' ', seq), seq * 3 FROM seq_1_to_"
+                                + Math.max(1, bytes / 100 / 20 / 60));
+                    }
+                }
+                case "small" -> {
+                    StringBuilder b = new StringBuilder();
+                    for (int i = 0; i < small; i++) {
+                        b.append("CREATE TABLE ").append(DB).append(".s").append(i).append(" (id INT PRIMARY KEY, name VARCHAR(50), v INT);\n")
+                                .append("INSERT INTO ").append(DB).append(".s").append(i).append(" SELECT seq, CONCAT('row ', seq), seq FROM seq_1_to_20;\n");
+                        if (i % 250 == 249 || i == small - 1) {
+                            sql.add(b.toString());
+                            b.setLength(0);
+                        }
+                    }
+                }
+                default -> throw new IllegalArgumentException("BENCH_SHAPES: unknown shape " + shape);
+            }
+            for (String s : sql) {
+                for (String one : s.split(";\n")) TestBed.exec(c, one);
+            }
+        }
+    }
+}
