@@ -91,7 +91,7 @@ case "${1:-run}" in
     echo "wan benchmark: ${BENCH_MB:-1024} MiB per data shape, every copy through the same link (several minutes)"
     cd "$ROOT"
     mvn -B -ntp -pl provider failsafe:integration-test -Dit.test=WanBench -Dbench=true -DfailIfNoTests=false \
-      -Dwan.port="$WAN_PORT" -Dwan.script="$ROOT/bench/wan.sh" -Dwan.link="$HV" 2>&1 | grep -E '^wan:|FAIL|ERROR' || true
+      -Dwan.port="$WAN_PORT" -Dwan.script="$ROOT/bench/wan.sh" -Dwan.link="$HV" 2>&1 | grep --line-buffered -E '^wan:|FAIL|ERROR' || true
     ;;
   *) echo "usage: bench/wan.sh [run|up|down|profile MBIT MS]" >&2; exit 2 ;;
 esac
