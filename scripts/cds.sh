@@ -8,6 +8,6 @@ jar=$DIR/pulumi-resource-rdsreplication.jar
 jsa=$DIR/pulumi-resource-rdsreplication.jsa
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 rm -f "$jsa"
-RDSREPLICATION_EXIT_AFTER_START=1 "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k \
+RDSREPLICATION_EXIT_AFTER_START=1 "$java" -XX:+UseSerialGC -XX:-UsePerfData -Xss512k \
   -Dio.grpc.netty.shaded.io.netty.transport.noNative=true \
   -XX:ArchiveClassesAtExit="$jsa" -jar "$jar" >/dev/null 2>"$DIR/cds.log" || { echo "cds: training run failed (see $DIR/cds.log); the plugin works without it" >&2; rm -f "$jsa"; }

@@ -25,7 +25,7 @@ class WanBench {
     static final String DB = "rdsrepl_wan";
     static final java.util.concurrent.atomic.AtomicLong LAST_COPY_MILLIS = new java.util.concurrent.atomic.AtomicLong();
     static final java.util.concurrent.atomic.AtomicLong LAST_CPU_MILLIS = new java.util.concurrent.atomic.AtomicLong();
-    static final List<String> TOOLS = List.of(System.getenv().getOrDefault("BENCH_TOOLS", "dumpz,dump,mydumper,ours,ours-plain,ours-c2,ours-xmx").split(","));
+    static final List<String> TOOLS = List.of(System.getenv().getOrDefault("BENCH_TOOLS", "dumpz,dump,mydumper,ours,ours-plain,ours-c1,ours-xmx").split(","));
     static final int THREADS = Integer.parseInt(System.getenv().getOrDefault("BENCH_THREADS", "4"));
 
     record Profile(String name, int mbit, int ms) {
@@ -82,9 +82,9 @@ class WanBench {
                         figs.add(measure("SourceSnapshot, heap capped (-Xmx128m)", rowsAt,
                                 () -> ours(port, Map.of("RDSREPLICATION_JAVA_OPTS", "-Xmx128m"))));
                     }
-                    if (TOOLS.contains("ours-c2") && (p.loopback() || p.mbit() >= 1000)) {
-                        figs.add(measure("SourceSnapshot, JIT C1+C2 (TieredStopAtLevel=4)", rowsAt,
-                                () -> ours(port, Map.of("RDSREPLICATION_JAVA_OPTS", "-XX:TieredStopAtLevel=4"))));
+                    if (TOOLS.contains("ours-c1") && (p.loopback() || p.mbit() >= 1000)) {
+                        figs.add(measure("SourceSnapshot, JIT C1 only (TieredStopAtLevel=1, the launcher before)", rowsAt,
+                                () -> ours(port, Map.of("RDSREPLICATION_JAVA_OPTS", "-XX:TieredStopAtLevel=1"))));
                     }
                     report(shape, p, figs, ours);
                 }
