@@ -53,6 +53,21 @@ public record Context(ProviderConfig config, AwsClients aws, Progress progress, 
         return Session.open(connection(own, role), role);
     }
 
+    /**
+     * A tag naming the resource this operation works on (a hex digest of its URN), stable across attempts: a create
+     * that finds its own tag on an existing object finishes an earlier attempt whose answer was lost. Null without
+     * a URN.
+     */
+    public String ownerTag() {
+        if (urn == null || urn.isEmpty()) return null;
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(urn.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Context withProgress(Progress p) {
         return new Context(config, aws, p, urn, cancellation);
     }

@@ -239,6 +239,31 @@ class ReplicationUserIT {
         assertEquals(null, account(user, "127.0.0.1"));
     }
 
+    /**
+     * The same resource's create runs again after its answer was lost (the provider or the source died after CREATE
+     * USER): on every engine the account is finished, not refused — on MariaDB by its unsalted password hash, on
+     * MySQL (salted caching_sha2_password hashes) by the owner attribute the create recorded.
+     */
+    @Test
+    void aCreateRunAgainAfterItsAnswerWasLostFinishesTheAccountOnEveryEngine() throws Exception {
+        String user = TestBed.unique("again");
+        Map<String, Object> in = p.checked(T, Map.of(), Map.of("user", user, "host", "127.0.0.1"));
+        p.create(T, in, false, "again");
+        try (Connection c = TestBed.sourceRoot()) {
+            TestBed.exec(c, "REVOKE REPLICATION SLAVE ON *.* FROM '" + user + "'@'127.0.0.1'"); // as if killed before the GRANT
+        }
+        var r = p.create(T, in, false, "again");
+        Map<String, Object> state = ProviderProcess.decode(r.getProperties());
+        assertEquals(List.of("REPLICATION CLIENT", "REPLICATION SLAVE"), state.get("grants"));
+        assertEquals("Y", account(user, "127.0.0.1").get("slave"));
+        // another resource (another URN) never takes it over
+        var e = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class,
+                () -> p.create(T, p.checked(T, Map.of(), Map.of("user", user, "host", "127.0.0.1", "password", new Secret("other-pw"))), false, "other"));
+        assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+        p.delete(T, r.getId(), state);
+        assertEquals(null, account(user, "127.0.0.1"));
+    }
+
     @Test
     void importByUserAtHost() throws Exception {
         String user = TestBed.unique("imp");

@@ -39,26 +39,31 @@ class SqlTest {
     void userStatementsAreGolden() {
         String hash = "'" + UserSql.nativeHash("pw") + "'";
         assertEquals("CREATE USER `repl`@`10.1.2.3` IDENTIFIED BY PASSWORD " + hash,
-                UserSql.createUser(MARIADB, "repl", "10.1.2.3", null, false, UserSql.passwordLiteral(MARIADB, null, "pw", false)));
+                UserSql.createUser(MARIADB, "repl", "10.1.2.3", null, false, UserSql.passwordLiteral(MARIADB, null, "pw", false), null));
         assertEquals("CREATE USER `repl`@`10.1.2.3` IDENTIFIED BY 'p''w\\\\'",
-                UserSql.createUser(MYSQL80, "repl", "10.1.2.3", null, false, UserSql.passwordLiteral(MYSQL80, null, "p'w\\", false)));
+                UserSql.createUser(MYSQL80, "repl", "10.1.2.3", null, false, UserSql.passwordLiteral(MYSQL80, null, "p'w\\", false), null));
         assertEquals("CREATE USER `repl`@`10.1.2.3` IDENTIFIED BY 'p''w\\'",
-                UserSql.createUser(MYSQL80, "repl", "10.1.2.3", null, false, UserSql.passwordLiteral(MYSQL80, null, "p'w\\", true)));
+                UserSql.createUser(MYSQL80, "repl", "10.1.2.3", null, false, UserSql.passwordLiteral(MYSQL80, null, "p'w\\", true), null));
         assertEquals("CREATE USER `repl`@`%.example.com` IDENTIFIED BY 'pw' REQUIRE SSL",
-                UserSql.createUser(MYSQL80, "repl", "%.example.com", null, true, "'pw'"));
+                UserSql.createUser(MYSQL80, "repl", "%.example.com", null, true, "'pw'", null));
         assertEquals("CREATE USER `r`@`h` IDENTIFIED VIA ed25519 USING 'ZIgUREUg5PVgQ6LskhXmO+eZLS0nC8be6HPjYWR4YJY'",
-                UserSql.createUser(MARIADB, "r", "h", "ed25519", false, UserSql.passwordLiteral(MARIADB, "ed25519", "secret", false)));
+                UserSql.createUser(MARIADB, "r", "h", "ed25519", false, UserSql.passwordLiteral(MARIADB, "ed25519", "secret", false), null));
         assertEquals("CREATE USER `r`@`h` IDENTIFIED WITH `caching_sha2_password` BY 'pw'",
-                UserSql.createUser(MYSQL80, "r", "h", "caching_sha2_password", false, "'pw'"));
+                UserSql.createUser(MYSQL80, "r", "h", "caching_sha2_password", false, "'pw'", null));
         assertEquals("CREATE USER `r`@`h` IDENTIFIED WITH mysql_native_password AS " + hash,
                 UserSql.createUser(MYSQL80, "r", "h", "mysql_native_password", false,
-                        UserSql.passwordLiteral(MYSQL80, "mysql_native_password", "pw", false)));
+                        UserSql.passwordLiteral(MYSQL80, "mysql_native_password", "pw", false), null));
         assertEquals("ALTER USER `r`@`h` IDENTIFIED BY PASSWORD " + hash, UserSql.alterPassword(MARIADB, "r", "h", null, hash));
         assertEquals("ALTER USER `r`@`h` IDENTIFIED BY 'pw'", UserSql.alterPassword(MYSQL80, "r", "h", null, "'pw'"));
         assertEquals("ALTER USER `r`@`h` REQUIRE SSL", UserSql.alterTls("r", "h", true));
         assertEquals("ALTER USER `r`@`h` REQUIRE NONE", UserSql.alterTls("r", "h", false));
         assertEquals("GRANT REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO `r``x`@`h`", UserSql.grant("r`x", "h"));
         assertEquals("DROP USER IF EXISTS `r`@`h`", UserSql.dropUser("r", "h"));
+        // MySQL 8.0.21+ records which resource made the account (its hashes are salted); MariaDB compares hashes
+        assertEquals("CREATE USER `r`@`h` IDENTIFIED BY 'pw' ATTRIBUTE '{\"rdsreplication_owner\": \"0a1b\"}'",
+                UserSql.createUser(MYSQL80, "r", "h", null, false, "'pw'", "0a1b"));
+        assertEquals("CREATE USER `r`@`h` IDENTIFIED BY PASSWORD " + hash,
+                UserSql.createUser(MARIADB, "r", "h", null, false, hash, "0a1b"));
     }
 
     @Test
@@ -68,7 +73,7 @@ class SqlTest {
         assertEquals("'" + UserSql.nativeHash("pw") + "'", UserSql.passwordLiteral(MARIADB, null, "pw", false));
         assertEquals("'" + UserSql.nativeHash("pw") + "'", UserSql.passwordLiteral(MYSQL80, "mysql_native_password", "pw", true));
         assertEquals("'pw'", UserSql.passwordLiteral(MYSQL80, null, "pw", false));
-        assertFalse(UserSql.createUser(MARIADB, "u", "h", null, false, UserSql.passwordLiteral(MARIADB, null, "secret", false))
+        assertFalse(UserSql.createUser(MARIADB, "u", "h", null, false, UserSql.passwordLiteral(MARIADB, null, "secret", false), null)
                 .contains("secret"));
     }
 

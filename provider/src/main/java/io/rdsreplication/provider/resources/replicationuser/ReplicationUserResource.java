@@ -149,10 +149,13 @@ public final class ReplicationUserResource extends TypedResource<Context, Replic
             String pw = in.password();
             s.addSecret(pw);
             var existing = s.query(UserSql.SELECT_ACCOUNT, user, host);
-            if (!existing.isEmpty() && isOwnLostAttempt(s, existing.get(0), in.plugin(), pw)) {
-                // an earlier create of this very account (same password hash) whose answer was lost: finish it
-                ctx.progress().info("the account '" + user + "'@'" + host + "' already exists with this resource's password "
-                        + "(an earlier attempt whose answer was lost): taking it over");
+            boolean byHash = !existing.isEmpty() && isOwnLostAttempt(s, existing.get(0), in.plugin(), pw);
+            boolean byTag = !existing.isEmpty() && !byHash && ownedBy(s, user, host, ctx.ownerTag());
+            if (byHash || byTag) {
+                // an earlier create of this very account whose answer was lost: finish it
+                ctx.progress().info("the account '" + user + "'@'" + host + "' already exists, made by this resource "
+                        + (byHash ? "(same password hash)" : "(its owner attribute)") + " in an earlier attempt whose answer was lost: taking it over");
+                if (byTag) run(s, UserSql.alterPassword(s.server(), user, host, in.plugin(), passwordLiteral(s, in.plugin(), pw)));
                 run(s, UserSql.grant(user, host));
                 if (in.ssl()) run(s, UserSql.alterTls(user, host, true));
                 return new Created<>(id, new State(in, readGrants(s, user, host)));
@@ -162,7 +165,7 @@ public final class ReplicationUserResource extends TypedResource<Context, Replic
                         + "' already exists on the source; to manage it, import it: pulumi import " + TOKEN
                         + " <name> '" + id + "' (or choose another user name)");
             }
-            run(s, UserSql.createUser(s.server(), user, host, in.plugin(), in.ssl(), passwordLiteral(s, in.plugin(), pw)));
+            run(s, UserSql.createUser(s.server(), user, host, in.plugin(), in.ssl(), passwordLiteral(s, in.plugin(), pw), ctx.ownerTag()));
             try {
                 run(s, UserSql.grant(user, host));
                 return new Created<>(id, new State(in, readGrants(s, user, host)));
@@ -229,6 +232,14 @@ public final class ReplicationUserResource extends TypedResource<Context, Replic
         if (expected == null) return false;
         String stored = row.getOrDefault("authentication_string", "");
         return !stored.isEmpty() && stored.equals(expected);
+    }
+
+    /** MySQL 8.0.21+: the account carries this resource's owner attribute (salted hashes cannot be compared). */
+    static boolean ownedBy(Session s, String user, String host, String owner) {
+        if (owner == null || !UserSql.hasUserAttributes(s.server())) return false;
+        var rows = s.query(UserSql.SELECT_ATTRIBUTES, user, host);
+        String attr = rows.isEmpty() ? null : rows.get(0).get("ATTRIBUTE");
+        return attr != null && attr.replace(" ", "").contains("\"" + UserSql.OWNER_KEY + "\":\"" + owner + "\"");
     }
 
     private static List<String> readGrants(Session s, String user, String host) {

@@ -15,10 +15,31 @@ public final class UserSql {
     private UserSql() {
     }
 
+    /**
+     * {@code owner} (a hex digest of the resource's URN, or null) is recorded as a user attribute where the server has
+     * them (MySQL 8.0.21+): there passwords are salted, so it is how a create whose answer was lost is recognised.
+     */
     public static String createUser(ServerInfo server, String user, String host, String authPlugin, boolean requireSsl,
-                                    String passwordLiteral) {
+                                    String passwordLiteral, String owner) {
         return "CREATE USER " + Sql.account(user, host) + " " + identified(server, authPlugin, passwordLiteral)
-                + (requireSsl ? " REQUIRE SSL" : "");
+                + (requireSsl ? " REQUIRE SSL" : "")
+                + (owner != null && hasUserAttributes(server) ? " ATTRIBUTE '{\"" + OWNER_KEY + "\": \"" + hex(owner) + "\"}'" : "");
+    }
+
+    /** The JSON key of the owner attribute. */
+    public static final String OWNER_KEY = "rdsreplication_owner";
+
+    /** The attributes of an account (MySQL 8.0.21+), as JSON text; null where the server has none. */
+    public static final String SELECT_ATTRIBUTES =
+            "SELECT ATTRIBUTE FROM INFORMATION_SCHEMA.USER_ATTRIBUTES WHERE USER = ? AND HOST = ?";
+
+    public static boolean hasUserAttributes(ServerInfo server) {
+        return server.isMysql() && server.atLeast(8, 0, 21);
+    }
+
+    private static String hex(String s) {
+        if (!s.matches("[0-9a-f]+")) throw new IllegalArgumentException("an owner tag is a hex digest");
+        return s;
     }
 
     public static String alterPassword(ServerInfo server, String user, String host, String authPlugin, String passwordLiteral) {

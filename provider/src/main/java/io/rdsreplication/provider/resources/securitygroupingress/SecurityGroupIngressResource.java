@@ -155,7 +155,7 @@ public final class SecurityGroupIngressResource extends TypedResource<Context, S
                 .ipPermissions(IpPermission.builder().ipProtocol("tcp").fromPort(t.port).toPort(t.port)
                         .ipRanges(range.build()).build());
         Map<String, String> tags = new LinkedHashMap<>(in.tags() == null ? Map.of() : in.tags());
-        String owner = owner(ctx.urn());
+        String owner = ctx.ownerTag();
         if (owner != null) tags.put(OWNER_TAG, owner);
         if (!tags.isEmpty()) {
             req.tagSpecifications(TagSpecification.builder().resourceType(ResourceType.SECURITY_GROUP_RULE)
@@ -192,16 +192,6 @@ public final class SecurityGroupIngressResource extends TypedResource<Context, S
     private static Created<State> created(Args in, String ruleId, Target t) {
         Args resolved = new Args(t.groupId, in.dbInstanceIdentifier(), in.sourceCidr(), t.port, in.description(), in.tags());
         return new Created<>(ruleId, new State(resolved, ruleId, t.address, Instances.resolve(t.address)));
-    }
-
-    static String owner(String urn) {
-        if (urn == null || urn.isEmpty()) return null;
-        try {
-            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(urn.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(h, 0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private record Target(String groupId, int port, String address) {
