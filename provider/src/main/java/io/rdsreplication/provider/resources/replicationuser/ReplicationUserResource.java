@@ -57,6 +57,7 @@ public final class ReplicationUserResource extends TypedResource<Context, Replic
     static final int MAX_HOST = 255;
     static final int PLUGIN_NOT_LOADED = 1524;   // ER_PLUGIN_IS_NOT_LOADED
     static final int WRONG_STRING_LENGTH = 1470; // ER_WRONG_STRING_LENGTH: user name too long
+    static final int READ_ONLY = 1290;           // ER_OPTION_PREVENTS_STATEMENT: --read-only / --super-read-only
     /** MySQL (error 3056) refuses longer replication passwords; generated ones are exactly this long. */
     static final int MYSQL_REPLICATION_PASSWORD_MAX = 32;
     /** Host names, IPv4/IPv6 addresses, netmasks (10.0.0.0/255.255.255.0, 10.0.0.0/24) and % _ patterns. */
@@ -190,6 +191,12 @@ public final class ReplicationUserResource extends TypedResource<Context, Replic
                 throw new ProviderException.InvalidInput("authPlugin", "the source (" + s.server().flavor().label() + " "
                         + s.server().version() + ") cannot use this authentication plugin: " + e.getMessage()
                         + (s.server().isMysql() ? "; use caching_sha2_password (MySQL's default)" : "; omit authPlugin to use mysql_native_password"));
+            }
+            if (e.code() == READ_ONLY) {
+                throw new ProviderException.Precondition("the source " + s.spec().address() + " is read-only (" + e.getMessage()
+                        + "), as a Cutover leaves it: the account cannot be changed or dropped there now. Lower the fence to do it "
+                        + "(SET GLOBAL super_read_only = OFF; SET GLOBAL read_only = OFF), or take the resource out of the stack "
+                        + "without touching the server (pulumi state delete <urn>)", e);
             }
             if (e.code() == WRONG_STRING_LENGTH) {
                 throw new ProviderException.InvalidInput("user", "is too long for the source ("
