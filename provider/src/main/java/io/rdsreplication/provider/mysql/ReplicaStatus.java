@@ -1,6 +1,5 @@
 package io.rdsreplication.provider.mysql;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -70,19 +69,6 @@ public record ReplicaStatus(boolean configured, String ioState, boolean sqlRunni
                 nz(get(r, "Master_Log_File", "Source_Log_File")),
                 longOrNull(get(r, "Read_Master_Log_Pos", "Read_Source_Log_Pos")),
                 auto);
-    }
-
-    /** The function/ReplicationStart output form. */
-    public Map<String, Object> outputs() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ioRunning", ioRunning());
-        m.put("sqlRunning", sqlRunning);
-        m.put("secondsBehindSource", secondsBehind == null ? null : secondsBehind.doubleValue());
-        m.put("lastIoError", lastIoError);
-        m.put("lastSqlError", lastSqlError);
-        m.put("appliedSourceLogFile", appliedFile);
-        m.put("appliedSourceLogPosition", appliedPosition == null ? null : appliedPosition.doubleValue());
-        return m;
     }
 
     private static String get(Map<String, String> r, String... names) {
