@@ -8,18 +8,23 @@ import * as enums from "./types/enums";
 import * as utilities from "./utilities";
 
 /**
- * Reads the RDS instance's replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege).
+ * Reads the RDS instance's replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege), of the default channel or of the `channel` given.
  */
 export function getReplicaStatus(args?: GetReplicaStatusArgs, opts?: pulumi.InvokeOptions): Promise<GetReplicaStatusResult> {
     args = args || {};
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
     return pulumi.runtime.invoke("rdsreplication:index:getReplicaStatus", {
+        "channel": args.channel,
         "replica": args.replica ? inputs.connectionProvideDefaults(args.replica) : undefined,
         "source": args.source ? inputs.connectionProvideDefaults(args.source) : undefined,
     }, opts);
 }
 
 export interface GetReplicaStatusArgs {
+    /**
+     * The multi-source replication channel to read (RDS for MySQL 8.0.35+, 8.4). Unset or empty: the default channel. A channel the instance does not have reads as not configured.
+     */
+    channel?: string;
     /**
      * Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration.
      */
@@ -105,18 +110,23 @@ export interface GetReplicaStatusResult {
     readonly usingGtid?: string;
 }
 /**
- * Reads the RDS instance's replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege).
+ * Reads the RDS instance's replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege), of the default channel or of the `channel` given.
  */
 export function getReplicaStatusOutput(args?: GetReplicaStatusOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetReplicaStatusResult> {
     args = args || {};
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
     return pulumi.runtime.invokeOutput("rdsreplication:index:getReplicaStatus", {
+        "channel": args.channel,
         "replica": pulumi.output(args.replica).apply(v => v === undefined ? undefined : inputs.connectionProvideDefaults(v)),
         "source": pulumi.output(args.source).apply(v => v === undefined ? undefined : inputs.connectionProvideDefaults(v)),
     }, opts);
 }
 
 export interface GetReplicaStatusOutputArgs {
+    /**
+     * The multi-source replication channel to read (RDS for MySQL 8.0.35+, 8.4). Unset or empty: the default channel. A channel the instance does not have reads as not configured.
+     */
+    channel?: pulumi.Input<string | undefined>;
     /**
      * Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration.
      */

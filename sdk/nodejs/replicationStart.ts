@@ -8,7 +8,7 @@ import * as enums from "./types/enums";
 import * as utilities from "./utilities";
 
 /**
- * Starts replication on the RDS instance (runbook step 9) with `mysql.rds_start_replication` and confirms that it runs. Read shows a stopped or half-running replica as drift; `pulumi up` repairs it the way RDS allows (a half-running replica is stopped first, then started). A refusal of RDS is reported as RDS says it, with what to do. Delete calls `rds_stop_replication` unless replication is already stopped. Outputs which source binlogs have been applied, so you know which ones the source may purge (the runbook's second guideline). Import id: the replica's `host:port`.
+ * Starts replication on the RDS instance (runbook step 9) with `mysql.rds_start_replication` and confirms that it runs. Read shows a stopped or half-running replica as drift; `pulumi up` repairs it the way RDS allows (a half-running replica is stopped first, then started). A refusal of RDS is reported as RDS says it, with what to do. Delete calls `rds_stop_replication` unless replication is already stopped. Outputs which source binlogs have been applied, so you know which ones the source may purge (the runbook's second guideline). With `channel` (multi-source, RDS for MySQL 8.0.35+, 8.4) it starts and reads that channel only, with `rds_start_replication_for_channel` and the other `*_for_channel` procedures. Import id: the replica's `host:port`, or `host:port#channel`.
  */
 export class ReplicationStart extends pulumi.CustomResource {
     /**
@@ -49,6 +49,10 @@ export class ReplicationStart extends pulumi.CustomResource {
      * Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
      */
     declare public readonly binlogRetentionWarnOnly: pulumi.Output<boolean>;
+    /**
+     * The multi-source replication channel to start: the same as the ExternalMaster's `channel` (pass `externalMaster.channel`). Unset or empty: the default channel. Another channel replaces this resource.
+     */
+    declare public readonly channel: pulumi.Output<string | undefined>;
     /**
      * RDS DB instance identifier. When the replica cannot reach the source, the error names the instance's current IP addresses (resolved now: a Multi-AZ failover changes them), which the source's firewall must allow. Recorded in place.
      */
@@ -137,6 +141,7 @@ export class ReplicationStart extends pulumi.CustomResource {
                 throw new Error("Missing required property 'externalMasterId'");
             }
             resourceInputs["binlogRetentionWarnOnly"] = (args?.binlogRetentionWarnOnly) ?? false;
+            resourceInputs["channel"] = args?.channel;
             resourceInputs["dbInstanceIdentifier"] = args?.dbInstanceIdentifier;
             resourceInputs["externalMasterId"] = args?.externalMasterId;
             resourceInputs["maxLagSeconds"] = args?.maxLagSeconds;
@@ -161,6 +166,7 @@ export class ReplicationStart extends pulumi.CustomResource {
             resourceInputs["appliedSourceLogFile"] = undefined /*out*/;
             resourceInputs["appliedSourceLogPosition"] = undefined /*out*/;
             resourceInputs["binlogRetentionWarnOnly"] = undefined /*out*/;
+            resourceInputs["channel"] = undefined /*out*/;
             resourceInputs["dbInstanceIdentifier"] = undefined /*out*/;
             resourceInputs["externalMasterId"] = undefined /*out*/;
             resourceInputs["ioRunning"] = undefined /*out*/;
@@ -195,6 +201,10 @@ export interface ReplicationStartArgs {
      * Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
      */
     binlogRetentionWarnOnly?: pulumi.Input<boolean | undefined>;
+    /**
+     * The multi-source replication channel to start: the same as the ExternalMaster's `channel` (pass `externalMaster.channel`). Unset or empty: the default channel. Another channel replaces this resource.
+     */
+    channel?: pulumi.Input<string | undefined>;
     /**
      * RDS DB instance identifier. When the replica cannot reach the source, the error names the instance's current IP addresses (resolved now: a Multi-AZ failover changes them), which the source's firewall must allow. Recorded in place.
      */

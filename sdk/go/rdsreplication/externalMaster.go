@@ -12,7 +12,7 @@ import (
 	"github.com/rdsreplication/pulumi-rdsreplication/sdk/go/rdsreplication/internal"
 )
 
-// Points the RDS instance at the external source (runbook step 8): calls `mysql.rds_set_external_master` or, depending on the engine, the procedures it has and the inputs, `_with_delay`, `_gtid`, `_with_auto_position` (after `rds_set_external_source_gtid_purged` for a copy's GTIDs), the MySQL 8.4 `rds_set_external_source*` names, and `rds_set_source_delay`, with bound parameters; after every call the replica's status is compared with what was asked. **Starting positions are used once**: `binlogFile`/`binlogPosition`, `gtid` and `autoPosition` say where replication begins when it is first configured. Later changes of their values never re-point a configured replica (it continues from what it has applied; re-pointing to newer coordinates would skip events), so a `getSourceStatus` fed straight in previews no changes after writes on the source. A new copy of the data is a new starting point: a change of `snapshotId` replaces this resource (delete before replace: there is one default channel) and re-points at the new coordinates. Connection settings, the delay and a change of the kind of position (file, GTID, auto-position) change in place, re-pointing from the position the replica has already applied; anything the engine cannot do is refused before replication is stopped. Another RDS instance (`replica` host or port) replaces; its credentials never do. Delete calls `rds_reset_external_master`/`_source`. Import id: the replica's `host:port`.
+// Points the RDS instance at the external source (runbook step 8): calls `mysql.rds_set_external_master` or, depending on the engine, the procedures it has and the inputs, `_with_delay`, `_gtid`, `_with_auto_position` (after `rds_set_external_source_gtid_purged` for a copy's GTIDs), the MySQL 8.4 `rds_set_external_source*` names, and `rds_set_source_delay`, with bound parameters; after every call the replica's status is compared with what was asked. **Starting positions are used once**: `binlogFile`/`binlogPosition`, `gtid` and `autoPosition` say where replication begins when it is first configured. Later changes of their values never re-point a configured replica (it continues from what it has applied; re-pointing to newer coordinates would skip events), so a `getSourceStatus` fed straight in previews no changes after writes on the source. A new copy of the data is a new starting point: a change of `snapshotId` replaces this resource (delete before replace: there is one default channel) and re-points at the new coordinates. Connection settings, the delay and a change of the kind of position (file, GTID, auto-position) change in place, re-pointing from the position the replica has already applied; anything the engine cannot do is refused before replication is stopped. Another RDS instance (`replica` host or port) replaces; its credentials never do. Delete calls `rds_reset_external_master`/`_source`. **Multi-source** (RDS for MySQL 8.0.35+, 8.4): `channel` names the replication channel, configured with the `*_for_channel` procedures; one ExternalMaster per source, up to 15 channels. Import id: the replica's `host:port`, or `host:port#channel` for a named channel.
 type ExternalMaster struct {
 	pulumi.CustomResourceState
 
@@ -22,6 +22,8 @@ type ExternalMaster struct {
 	BinlogFile pulumi.StringPtrOutput `pulumi:"binlogFile"`
 	// Position in `binlogFile` to start from when replication is first configured. Later changes do not re-point a configured replica.
 	BinlogPosition pulumi.IntPtrOutput `pulumi:"binlogPosition"`
+	// Multi-source replication: the channel of the RDS instance that replicates from this source (RDS for MySQL 8.0.35 and later, 8.4: `rds_set_external_source_for_channel` and the other `*_for_channel` procedures; up to 15 channels, each from another source host and port). Unset or empty: the default channel, as in the runbook. RDS for MariaDB has no channels. A change moves replication to the new channel in place, from the position the old one had applied (no event skipped or applied twice), and removes the old channel; give ReplicationStart the same channel.
+	Channel pulumi.StringPtrOutput `pulumi:"channel"`
 	// RDS DB instance identifier. When given, a preflight through the RDS API checks that automated backups are on and that the instance is not itself an RDS read replica.
 	DbInstanceIdentifier pulumi.StringPtrOutput `pulumi:"dbInstanceIdentifier"`
 	// Delayed replication, 0–86400 seconds (`_with_delay` or `rds_set_source_delay`; RDS for MySQL 5.7/8.0.26+ and RDS for MariaDB 10.6+). Changed in place; removing it clears the delay on the replica.
@@ -121,6 +123,8 @@ type externalMasterArgs struct {
 	BinlogFile *string `pulumi:"binlogFile"`
 	// Position in `binlogFile` to start from when replication is first configured. Later changes do not re-point a configured replica.
 	BinlogPosition *int `pulumi:"binlogPosition"`
+	// Multi-source replication: the channel of the RDS instance that replicates from this source (RDS for MySQL 8.0.35 and later, 8.4: `rds_set_external_source_for_channel` and the other `*_for_channel` procedures; up to 15 channels, each from another source host and port). Unset or empty: the default channel, as in the runbook. RDS for MariaDB has no channels. A change moves replication to the new channel in place, from the position the old one had applied (no event skipped or applied twice), and removes the old channel; give ReplicationStart the same channel.
+	Channel *string `pulumi:"channel"`
 	// RDS DB instance identifier. When given, a preflight through the RDS API checks that automated backups are on and that the instance is not itself an RDS read replica.
 	DbInstanceIdentifier *string `pulumi:"dbInstanceIdentifier"`
 	// Delayed replication, 0–86400 seconds (`_with_delay` or `rds_set_source_delay`; RDS for MySQL 5.7/8.0.26+ and RDS for MariaDB 10.6+). Changed in place; removing it clears the delay on the replica.
@@ -151,6 +155,8 @@ type ExternalMasterArgs struct {
 	BinlogFile pulumi.StringPtrInput
 	// Position in `binlogFile` to start from when replication is first configured. Later changes do not re-point a configured replica.
 	BinlogPosition pulumi.IntPtrInput
+	// Multi-source replication: the channel of the RDS instance that replicates from this source (RDS for MySQL 8.0.35 and later, 8.4: `rds_set_external_source_for_channel` and the other `*_for_channel` procedures; up to 15 channels, each from another source host and port). Unset or empty: the default channel, as in the runbook. RDS for MariaDB has no channels. A change moves replication to the new channel in place, from the position the old one had applied (no event skipped or applied twice), and removes the old channel; give ReplicationStart the same channel.
+	Channel pulumi.StringPtrInput
 	// RDS DB instance identifier. When given, a preflight through the RDS API checks that automated backups are on and that the instance is not itself an RDS read replica.
 	DbInstanceIdentifier pulumi.StringPtrInput
 	// Delayed replication, 0–86400 seconds (`_with_delay` or `rds_set_source_delay`; RDS for MySQL 5.7/8.0.26+ and RDS for MariaDB 10.6+). Changed in place; removing it clears the delay on the replica.
@@ -223,6 +229,11 @@ func (o ExternalMasterOutput) BinlogFile() pulumi.StringPtrOutput {
 // Position in `binlogFile` to start from when replication is first configured. Later changes do not re-point a configured replica.
 func (o ExternalMasterOutput) BinlogPosition() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *ExternalMaster) pulumi.IntPtrOutput { return v.BinlogPosition }).(pulumi.IntPtrOutput)
+}
+
+// Multi-source replication: the channel of the RDS instance that replicates from this source (RDS for MySQL 8.0.35 and later, 8.4: `rds_set_external_source_for_channel` and the other `*_for_channel` procedures; up to 15 channels, each from another source host and port). Unset or empty: the default channel, as in the runbook. RDS for MariaDB has no channels. A change moves replication to the new channel in place, from the position the old one had applied (no event skipped or applied twice), and removes the old channel; give ReplicationStart the same channel.
+func (o ExternalMasterOutput) Channel() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ExternalMaster) pulumi.StringPtrOutput { return v.Channel }).(pulumi.StringPtrOutput)
 }
 
 // RDS DB instance identifier. When given, a preflight through the RDS API checks that automated backups are on and that the instance is not itself an RDS read replica.

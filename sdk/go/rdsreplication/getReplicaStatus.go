@@ -11,7 +11,7 @@ import (
 	"github.com/rdsreplication/pulumi-rdsreplication/sdk/go/rdsreplication/internal"
 )
 
-// Reads the RDS instance's replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege).
+// Reads the RDS instance's replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege), of the default channel or of the `channel` given.
 func GetReplicaStatus(ctx *pulumi.Context, args *GetReplicaStatusArgs, opts ...pulumi.InvokeOption) (*GetReplicaStatusResult, error) {
 	opts = internal.PkgInvokeDefaultOpts(opts)
 	var rv GetReplicaStatusResult
@@ -23,6 +23,8 @@ func GetReplicaStatus(ctx *pulumi.Context, args *GetReplicaStatusArgs, opts ...p
 }
 
 type GetReplicaStatusArgs struct {
+	// The multi-source replication channel to read (RDS for MySQL 8.0.35+, 8.4). Unset or empty: the default channel. A channel the instance does not have reads as not configured.
+	Channel *string `pulumi:"channel"`
 	// Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration.
 	Replica *Connection `pulumi:"replica"`
 	// Connection to the external source, read for `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, those outputs are absent.
@@ -92,6 +94,8 @@ func GetReplicaStatusOutput(ctx *pulumi.Context, args GetReplicaStatusOutputArgs
 }
 
 type GetReplicaStatusOutputArgs struct {
+	// The multi-source replication channel to read (RDS for MySQL 8.0.35+, 8.4). Unset or empty: the default channel. A channel the instance does not have reads as not configured.
+	Channel pulumi.StringPtrInput `pulumi:"channel"`
 	// Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration.
 	Replica ConnectionPtrInput `pulumi:"replica"`
 	// Connection to the external source, read for `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, those outputs are absent.

@@ -12,7 +12,7 @@ import (
 	"github.com/rdsreplication/pulumi-rdsreplication/sdk/go/rdsreplication/internal"
 )
 
-// Starts replication on the RDS instance (runbook step 9) with `mysql.rds_start_replication` and confirms that it runs. Read shows a stopped or half-running replica as drift; `pulumi up` repairs it the way RDS allows (a half-running replica is stopped first, then started). A refusal of RDS is reported as RDS says it, with what to do. Delete calls `rds_stop_replication` unless replication is already stopped. Outputs which source binlogs have been applied, so you know which ones the source may purge (the runbook's second guideline). Import id: the replica's `host:port`.
+// Starts replication on the RDS instance (runbook step 9) with `mysql.rds_start_replication` and confirms that it runs. Read shows a stopped or half-running replica as drift; `pulumi up` repairs it the way RDS allows (a half-running replica is stopped first, then started). A refusal of RDS is reported as RDS says it, with what to do. Delete calls `rds_stop_replication` unless replication is already stopped. Outputs which source binlogs have been applied, so you know which ones the source may purge (the runbook's second guideline). With `channel` (multi-source, RDS for MySQL 8.0.35+, 8.4) it starts and reads that channel only, with `rds_start_replication_for_channel` and the other `*_for_channel` procedures. Import id: the replica's `host:port`, or `host:port#channel`.
 type ReplicationStart struct {
 	pulumi.CustomResourceState
 
@@ -22,6 +22,8 @@ type ReplicationStart struct {
 	AppliedSourceLogPosition pulumi.IntPtrOutput `pulumi:"appliedSourceLogPosition"`
 	// Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
 	BinlogRetentionWarnOnly pulumi.BoolOutput `pulumi:"binlogRetentionWarnOnly"`
+	// The multi-source replication channel to start: the same as the ExternalMaster's `channel` (pass `externalMaster.channel`). Unset or empty: the default channel. Another channel replaces this resource.
+	Channel pulumi.StringPtrOutput `pulumi:"channel"`
 	// RDS DB instance identifier. When the replica cannot reach the source, the error names the instance's current IP addresses (resolved now: a Multi-AZ failover changes them), which the source's firewall must allow. Recorded in place.
 	DbInstanceIdentifier pulumi.StringPtrOutput `pulumi:"dbInstanceIdentifier"`
 	// The `id` of the ExternalMaster this starts. A new ExternalMaster (new starting position) replaces this resource, so replication starts again.
@@ -127,6 +129,8 @@ func (ReplicationStartState) ElementType() reflect.Type {
 type replicationStartArgs struct {
 	// Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
 	BinlogRetentionWarnOnly *bool `pulumi:"binlogRetentionWarnOnly"`
+	// The multi-source replication channel to start: the same as the ExternalMaster's `channel` (pass `externalMaster.channel`). Unset or empty: the default channel. Another channel replaces this resource.
+	Channel *string `pulumi:"channel"`
 	// RDS DB instance identifier. When the replica cannot reach the source, the error names the instance's current IP addresses (resolved now: a Multi-AZ failover changes them), which the source's firewall must allow. Recorded in place.
 	DbInstanceIdentifier *string `pulumi:"dbInstanceIdentifier"`
 	// The `id` of the ExternalMaster this starts. A new ExternalMaster (new starting position) replaces this resource, so replication starts again.
@@ -155,6 +159,8 @@ type replicationStartArgs struct {
 type ReplicationStartArgs struct {
 	// Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
 	BinlogRetentionWarnOnly pulumi.BoolPtrInput
+	// The multi-source replication channel to start: the same as the ExternalMaster's `channel` (pass `externalMaster.channel`). Unset or empty: the default channel. Another channel replaces this resource.
+	Channel pulumi.StringPtrInput
 	// RDS DB instance identifier. When the replica cannot reach the source, the error names the instance's current IP addresses (resolved now: a Multi-AZ failover changes them), which the source's firewall must allow. Recorded in place.
 	DbInstanceIdentifier pulumi.StringPtrInput
 	// The `id` of the ExternalMaster this starts. A new ExternalMaster (new starting position) replaces this resource, so replication starts again.
@@ -229,6 +235,11 @@ func (o ReplicationStartOutput) AppliedSourceLogPosition() pulumi.IntPtrOutput {
 // Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
 func (o ReplicationStartOutput) BinlogRetentionWarnOnly() pulumi.BoolOutput {
 	return o.ApplyT(func(v *ReplicationStart) pulumi.BoolOutput { return v.BinlogRetentionWarnOnly }).(pulumi.BoolOutput)
+}
+
+// The multi-source replication channel to start: the same as the ExternalMaster's `channel` (pass `externalMaster.channel`). Unset or empty: the default channel. Another channel replaces this resource.
+func (o ReplicationStartOutput) Channel() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ReplicationStart) pulumi.StringPtrOutput { return v.Channel }).(pulumi.StringPtrOutput)
 }
 
 // RDS DB instance identifier. When the replica cannot reach the source, the error names the instance's current IP addresses (resolved now: a Multi-AZ failover changes them), which the source's firewall must allow. Recorded in place.

@@ -28,6 +28,7 @@ class ExternalMasterArgs:
                  auto_position: pulumi.Input[Optional[_builtins.bool]] = None,
                  binlog_file: pulumi.Input[Optional[_builtins.str]] = None,
                  binlog_position: pulumi.Input[Optional[_builtins.int]] = None,
+                 channel: pulumi.Input[Optional[_builtins.str]] = None,
                  db_instance_identifier: pulumi.Input[Optional[_builtins.str]] = None,
                  delay_seconds: pulumi.Input[Optional[_builtins.int]] = None,
                  gtid: pulumi.Input[Optional[_builtins.str]] = None,
@@ -44,6 +45,7 @@ class ExternalMasterArgs:
         :param pulumi.Input[_builtins.bool] auto_position: MySQL GTID auto-positioning (`rds_set_external_master_with_auto_position`; MySQL 5.7, 8.0.26+, 8.4). Switching to or from it re-points in place from the applied position.
         :param pulumi.Input[_builtins.str] binlog_file: Source binlog file to start from when replication is first configured, like `mysql-bin.000031` (from SourceSnapshot or getSourceStatus). Later changes do not re-point a configured replica (see the resource description); change `snapshotId` for a new starting point.
         :param pulumi.Input[_builtins.int] binlog_position: Position in `binlogFile` to start from when replication is first configured. Later changes do not re-point a configured replica.
+        :param pulumi.Input[_builtins.str] channel: Multi-source replication: the channel of the RDS instance that replicates from this source (RDS for MySQL 8.0.35 and later, 8.4: `rds_set_external_source_for_channel` and the other `*_for_channel` procedures; up to 15 channels, each from another source host and port). Unset or empty: the default channel, as in the runbook. RDS for MariaDB has no channels. A change moves replication to the new channel in place, from the position the old one had applied (no event skipped or applied twice), and removes the old channel; give ReplicationStart the same channel.
         :param pulumi.Input[_builtins.str] db_instance_identifier: RDS DB instance identifier. When given, a preflight through the RDS API checks that automated backups are on and that the instance is not itself an RDS read replica.
         :param pulumi.Input[_builtins.int] delay_seconds: Delayed replication, 0–86400 seconds (`_with_delay` or `rds_set_source_delay`; RDS for MySQL 5.7/8.0.26+ and RDS for MariaDB 10.6+). Changed in place; removing it clears the delay on the replica.
         :param pulumi.Input[_builtins.str] gtid: Where to start when replication is first configured, by GTID: on RDS for MariaDB a MariaDB GTID position like `0-1-1728` (`rds_set_external_master_gtid`, then `rds_set_source_delay` for a delay); on RDS for MySQL the GTID set the copy already holds, like `3E11FA47-71CA-11E1-9E33-C80AA9429562:1-23` (SourceSnapshot's `gtid`): it is recorded on the replica with `rds_set_external_source_gtid_purged` (8.0.37+, 8.4), then GTID auto-positioning starts. Later changes do not re-point a configured replica.
@@ -61,6 +63,8 @@ class ExternalMasterArgs:
             pulumi.set(__self__, "binlog_file", binlog_file)
         if binlog_position is not None:
             pulumi.set(__self__, "binlog_position", binlog_position)
+        if channel is not None:
+            pulumi.set(__self__, "channel", channel)
         if db_instance_identifier is not None:
             pulumi.set(__self__, "db_instance_identifier", db_instance_identifier)
         if delay_seconds is not None:
@@ -151,6 +155,18 @@ class ExternalMasterArgs:
     @binlog_position.setter
     def binlog_position(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "binlog_position", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def channel(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Multi-source replication: the channel of the RDS instance that replicates from this source (RDS for MySQL 8.0.35 and later, 8.4: `rds_set_external_source_for_channel` and the other `*_for_channel` procedures; up to 15 channels, each from another source host and port). Unset or empty: the default channel, as in the runbook. RDS for MariaDB has no channels. A change moves replication to the new channel in place, from the position the old one had applied (no event skipped or applied twice), and removes the old channel; give ReplicationStart the same channel.
+        """
+        return pulumi.get(self, "channel")
+
+    @channel.setter
+    def channel(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "channel", value)
 
     @_builtins.property
     @pulumi.getter(name="dbInstanceIdentifier")
@@ -246,6 +262,7 @@ class ExternalMaster(pulumi.CustomResource):
                  auto_position: pulumi.Input[Optional[_builtins.bool]] = None,
                  binlog_file: pulumi.Input[Optional[_builtins.str]] = None,
                  binlog_position: pulumi.Input[Optional[_builtins.int]] = None,
+                 channel: pulumi.Input[Optional[_builtins.str]] = None,
                  db_instance_identifier: pulumi.Input[Optional[_builtins.str]] = None,
                  delay_seconds: pulumi.Input[Optional[_builtins.int]] = None,
                  gtid: pulumi.Input[Optional[_builtins.str]] = None,
@@ -258,13 +275,14 @@ class ExternalMaster(pulumi.CustomResource):
                  ssl_encryption: pulumi.Input[Optional[_builtins.bool]] = None,
                  __props__=None):
         """
-        Points the RDS instance at the external source (runbook step 8): calls `mysql.rds_set_external_master` or, depending on the engine, the procedures it has and the inputs, `_with_delay`, `_gtid`, `_with_auto_position` (after `rds_set_external_source_gtid_purged` for a copy's GTIDs), the MySQL 8.4 `rds_set_external_source*` names, and `rds_set_source_delay`, with bound parameters; after every call the replica's status is compared with what was asked. **Starting positions are used once**: `binlogFile`/`binlogPosition`, `gtid` and `autoPosition` say where replication begins when it is first configured. Later changes of their values never re-point a configured replica (it continues from what it has applied; re-pointing to newer coordinates would skip events), so a `getSourceStatus` fed straight in previews no changes after writes on the source. A new copy of the data is a new starting point: a change of `snapshotId` replaces this resource (delete before replace: there is one default channel) and re-points at the new coordinates. Connection settings, the delay and a change of the kind of position (file, GTID, auto-position) change in place, re-pointing from the position the replica has already applied; anything the engine cannot do is refused before replication is stopped. Another RDS instance (`replica` host or port) replaces; its credentials never do. Delete calls `rds_reset_external_master`/`_source`. Import id: the replica's `host:port`.
+        Points the RDS instance at the external source (runbook step 8): calls `mysql.rds_set_external_master` or, depending on the engine, the procedures it has and the inputs, `_with_delay`, `_gtid`, `_with_auto_position` (after `rds_set_external_source_gtid_purged` for a copy's GTIDs), the MySQL 8.4 `rds_set_external_source*` names, and `rds_set_source_delay`, with bound parameters; after every call the replica's status is compared with what was asked. **Starting positions are used once**: `binlogFile`/`binlogPosition`, `gtid` and `autoPosition` say where replication begins when it is first configured. Later changes of their values never re-point a configured replica (it continues from what it has applied; re-pointing to newer coordinates would skip events), so a `getSourceStatus` fed straight in previews no changes after writes on the source. A new copy of the data is a new starting point: a change of `snapshotId` replaces this resource (delete before replace: there is one default channel) and re-points at the new coordinates. Connection settings, the delay and a change of the kind of position (file, GTID, auto-position) change in place, re-pointing from the position the replica has already applied; anything the engine cannot do is refused before replication is stopped. Another RDS instance (`replica` host or port) replaces; its credentials never do. Delete calls `rds_reset_external_master`/`_source`. **Multi-source** (RDS for MySQL 8.0.35+, 8.4): `channel` names the replication channel, configured with the `*_for_channel` procedures; one ExternalMaster per source, up to 15 channels. Import id: the replica's `host:port`, or `host:port#channel` for a named channel.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.bool] auto_position: MySQL GTID auto-positioning (`rds_set_external_master_with_auto_position`; MySQL 5.7, 8.0.26+, 8.4). Switching to or from it re-points in place from the applied position.
         :param pulumi.Input[_builtins.str] binlog_file: Source binlog file to start from when replication is first configured, like `mysql-bin.000031` (from SourceSnapshot or getSourceStatus). Later changes do not re-point a configured replica (see the resource description); change `snapshotId` for a new starting point.
         :param pulumi.Input[_builtins.int] binlog_position: Position in `binlogFile` to start from when replication is first configured. Later changes do not re-point a configured replica.
+        :param pulumi.Input[_builtins.str] channel: Multi-source replication: the channel of the RDS instance that replicates from this source (RDS for MySQL 8.0.35 and later, 8.4: `rds_set_external_source_for_channel` and the other `*_for_channel` procedures; up to 15 channels, each from another source host and port). Unset or empty: the default channel, as in the runbook. RDS for MariaDB has no channels. A change moves replication to the new channel in place, from the position the old one had applied (no event skipped or applied twice), and removes the old channel; give ReplicationStart the same channel.
         :param pulumi.Input[_builtins.str] db_instance_identifier: RDS DB instance identifier. When given, a preflight through the RDS API checks that automated backups are on and that the instance is not itself an RDS read replica.
         :param pulumi.Input[_builtins.int] delay_seconds: Delayed replication, 0–86400 seconds (`_with_delay` or `rds_set_source_delay`; RDS for MySQL 5.7/8.0.26+ and RDS for MariaDB 10.6+). Changed in place; removing it clears the delay on the replica.
         :param pulumi.Input[_builtins.str] gtid: Where to start when replication is first configured, by GTID: on RDS for MariaDB a MariaDB GTID position like `0-1-1728` (`rds_set_external_master_gtid`, then `rds_set_source_delay` for a delay); on RDS for MySQL the GTID set the copy already holds, like `3E11FA47-71CA-11E1-9E33-C80AA9429562:1-23` (SourceSnapshot's `gtid`): it is recorded on the replica with `rds_set_external_source_gtid_purged` (8.0.37+, 8.4), then GTID auto-positioning starts. Later changes do not re-point a configured replica.
@@ -283,7 +301,7 @@ class ExternalMaster(pulumi.CustomResource):
                  args: ExternalMasterArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        Points the RDS instance at the external source (runbook step 8): calls `mysql.rds_set_external_master` or, depending on the engine, the procedures it has and the inputs, `_with_delay`, `_gtid`, `_with_auto_position` (after `rds_set_external_source_gtid_purged` for a copy's GTIDs), the MySQL 8.4 `rds_set_external_source*` names, and `rds_set_source_delay`, with bound parameters; after every call the replica's status is compared with what was asked. **Starting positions are used once**: `binlogFile`/`binlogPosition`, `gtid` and `autoPosition` say where replication begins when it is first configured. Later changes of their values never re-point a configured replica (it continues from what it has applied; re-pointing to newer coordinates would skip events), so a `getSourceStatus` fed straight in previews no changes after writes on the source. A new copy of the data is a new starting point: a change of `snapshotId` replaces this resource (delete before replace: there is one default channel) and re-points at the new coordinates. Connection settings, the delay and a change of the kind of position (file, GTID, auto-position) change in place, re-pointing from the position the replica has already applied; anything the engine cannot do is refused before replication is stopped. Another RDS instance (`replica` host or port) replaces; its credentials never do. Delete calls `rds_reset_external_master`/`_source`. Import id: the replica's `host:port`.
+        Points the RDS instance at the external source (runbook step 8): calls `mysql.rds_set_external_master` or, depending on the engine, the procedures it has and the inputs, `_with_delay`, `_gtid`, `_with_auto_position` (after `rds_set_external_source_gtid_purged` for a copy's GTIDs), the MySQL 8.4 `rds_set_external_source*` names, and `rds_set_source_delay`, with bound parameters; after every call the replica's status is compared with what was asked. **Starting positions are used once**: `binlogFile`/`binlogPosition`, `gtid` and `autoPosition` say where replication begins when it is first configured. Later changes of their values never re-point a configured replica (it continues from what it has applied; re-pointing to newer coordinates would skip events), so a `getSourceStatus` fed straight in previews no changes after writes on the source. A new copy of the data is a new starting point: a change of `snapshotId` replaces this resource (delete before replace: there is one default channel) and re-points at the new coordinates. Connection settings, the delay and a change of the kind of position (file, GTID, auto-position) change in place, re-pointing from the position the replica has already applied; anything the engine cannot do is refused before replication is stopped. Another RDS instance (`replica` host or port) replaces; its credentials never do. Delete calls `rds_reset_external_master`/`_source`. **Multi-source** (RDS for MySQL 8.0.35+, 8.4): `channel` names the replication channel, configured with the `*_for_channel` procedures; one ExternalMaster per source, up to 15 channels. Import id: the replica's `host:port`, or `host:port#channel` for a named channel.
 
         :param str resource_name: The name of the resource.
         :param ExternalMasterArgs args: The arguments to use to populate this resource's properties.
@@ -303,6 +321,7 @@ class ExternalMaster(pulumi.CustomResource):
                  auto_position: pulumi.Input[Optional[_builtins.bool]] = None,
                  binlog_file: pulumi.Input[Optional[_builtins.str]] = None,
                  binlog_position: pulumi.Input[Optional[_builtins.int]] = None,
+                 channel: pulumi.Input[Optional[_builtins.str]] = None,
                  db_instance_identifier: pulumi.Input[Optional[_builtins.str]] = None,
                  delay_seconds: pulumi.Input[Optional[_builtins.int]] = None,
                  gtid: pulumi.Input[Optional[_builtins.str]] = None,
@@ -325,6 +344,7 @@ class ExternalMaster(pulumi.CustomResource):
             __props__.__dict__["auto_position"] = auto_position
             __props__.__dict__["binlog_file"] = binlog_file
             __props__.__dict__["binlog_position"] = binlog_position
+            __props__.__dict__["channel"] = channel
             __props__.__dict__["db_instance_identifier"] = db_instance_identifier
             __props__.__dict__["delay_seconds"] = delay_seconds
             __props__.__dict__["gtid"] = gtid
@@ -375,6 +395,7 @@ class ExternalMaster(pulumi.CustomResource):
         __props__.__dict__["auto_position"] = None
         __props__.__dict__["binlog_file"] = None
         __props__.__dict__["binlog_position"] = None
+        __props__.__dict__["channel"] = None
         __props__.__dict__["db_instance_identifier"] = None
         __props__.__dict__["delay_seconds"] = None
         __props__.__dict__["engine_flavor"] = None
@@ -413,6 +434,14 @@ class ExternalMaster(pulumi.CustomResource):
         Position in `binlogFile` to start from when replication is first configured. Later changes do not re-point a configured replica.
         """
         return pulumi.get(self, "binlog_position")
+
+    @_builtins.property
+    @pulumi.getter
+    def channel(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        Multi-source replication: the channel of the RDS instance that replicates from this source (RDS for MySQL 8.0.35 and later, 8.4: `rds_set_external_source_for_channel` and the other `*_for_channel` procedures; up to 15 channels, each from another source host and port). Unset or empty: the default channel, as in the runbook. RDS for MariaDB has no channels. A change moves replication to the new channel in place, from the position the old one had applied (no event skipped or applied twice), and removes the old channel; give ReplicationStart the same channel.
+        """
+        return pulumi.get(self, "channel")
 
     @_builtins.property
     @pulumi.getter(name="dbInstanceIdentifier")

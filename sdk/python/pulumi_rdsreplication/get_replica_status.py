@@ -252,16 +252,19 @@ class AwaitableGetReplicaStatusResult(GetReplicaStatusResult):
             using_gtid=self.using_gtid)
 
 
-def get_replica_status(replica: Optional[Union['Connection', 'ConnectionDict']] = None,
+def get_replica_status(channel: Optional[_builtins.str] = None,
+                       replica: Optional[Union['Connection', 'ConnectionDict']] = None,
                        source: Optional[Union['Connection', 'ConnectionDict']] = None,
                        opts: Optional[pulumi.InvokeOptions] = None) -> AwaitableGetReplicaStatusResult:
     """
-    Reads the RDS instance's replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege).
+    Reads the RDS instance's replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege), of the default channel or of the `channel` given.
 
+    :param _builtins.str channel: The multi-source replication channel to read (RDS for MySQL 8.0.35+, 8.4). Unset or empty: the default channel. A channel the instance does not have reads as not configured.
     :param Union['Connection', 'ConnectionDict'] replica: Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration.
     :param Union['Connection', 'ConnectionDict'] source: Connection to the external source, read for `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, those outputs are absent.
     """
     __args__ = dict()
+    __args__['channel'] = channel
     __args__['replica'] = replica
     __args__['source'] = source
     opts = pulumi.InvokeOptions.merge(_utilities.get_invoke_opts_defaults(), opts)
@@ -286,16 +289,19 @@ def get_replica_status(replica: Optional[Union['Connection', 'ConnectionDict']] 
         source_user=pulumi.get(__ret__, 'source_user'),
         sql_running=pulumi.get(__ret__, 'sql_running'),
         using_gtid=pulumi.get(__ret__, 'using_gtid'))
-def get_replica_status_output(replica: pulumi.Input[Optional[Optional[Union['Connection', 'ConnectionDict']]]] = None,
+def get_replica_status_output(channel: pulumi.Input[Optional[Optional[_builtins.str]]] = None,
+                              replica: pulumi.Input[Optional[Optional[Union['Connection', 'ConnectionDict']]]] = None,
                               source: pulumi.Input[Optional[Optional[Union['Connection', 'ConnectionDict']]]] = None,
                               opts: Optional[Union[pulumi.InvokeOptions, pulumi.InvokeOutputOptions]] = None) -> pulumi.Output[GetReplicaStatusResult]:
     """
-    Reads the RDS instance's replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege).
+    Reads the RDS instance's replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege), of the default channel or of the `channel` given.
 
+    :param _builtins.str channel: The multi-source replication channel to read (RDS for MySQL 8.0.35+, 8.4). Unset or empty: the default channel. A channel the instance does not have reads as not configured.
     :param Union['Connection', 'ConnectionDict'] replica: Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration.
     :param Union['Connection', 'ConnectionDict'] source: Connection to the external source, read for `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, those outputs are absent.
     """
     __args__ = dict()
+    __args__['channel'] = channel
     __args__['replica'] = replica
     __args__['source'] = source
     opts = pulumi.InvokeOutputOptions.merge(_utilities.get_invoke_opts_defaults(), opts)

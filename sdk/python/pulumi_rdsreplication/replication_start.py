@@ -24,6 +24,7 @@ class ReplicationStartArgs:
     def __init__(__self__, *,
                  external_master_id: pulumi.Input[_builtins.str],
                  binlog_retention_warn_only: pulumi.Input[Optional[_builtins.bool]] = None,
+                 channel: pulumi.Input[Optional[_builtins.str]] = None,
                  db_instance_identifier: pulumi.Input[Optional[_builtins.str]] = None,
                  max_lag_seconds: pulumi.Input[Optional[_builtins.int]] = None,
                  min_binlog_expiry_seconds: pulumi.Input[Optional[_builtins.int]] = None,
@@ -39,6 +40,7 @@ class ReplicationStartArgs:
 
         :param pulumi.Input[_builtins.str] external_master_id: The `id` of the ExternalMaster this starts. A new ExternalMaster (new starting position) replaces this resource, so replication starts again.
         :param pulumi.Input[_builtins.bool] binlog_retention_warn_only: Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
+        :param pulumi.Input[_builtins.str] channel: The multi-source replication channel to start: the same as the ExternalMaster's `channel` (pass `externalMaster.channel`). Unset or empty: the default channel. Another channel replaces this resource.
         :param pulumi.Input[_builtins.str] db_instance_identifier: RDS DB instance identifier. When the replica cannot reach the source, the error names the instance's current IP addresses (resolved now: a Multi-AZ failover changes them), which the source's firewall must allow. Recorded in place.
         :param pulumi.Input[_builtins.int] max_lag_seconds: Also wait until the replica is at most this many seconds behind the source, reporting progress. Shapes the waits only.
         :param pulumi.Input[_builtins.int] min_binlog_expiry_seconds: The runbook's second guideline: before starting, refuse when the source's binlogs expire sooner than this many seconds (`binlog_expire_logs_seconds`/`expire_logs_days`), or when the binlog the replica needs is the oldest the source keeps. Unset: no check.
@@ -55,6 +57,8 @@ class ReplicationStartArgs:
             binlog_retention_warn_only = False
         if binlog_retention_warn_only is not None:
             pulumi.set(__self__, "binlog_retention_warn_only", binlog_retention_warn_only)
+        if channel is not None:
+            pulumi.set(__self__, "channel", channel)
         if db_instance_identifier is not None:
             pulumi.set(__self__, "db_instance_identifier", db_instance_identifier)
         if max_lag_seconds is not None:
@@ -103,6 +107,18 @@ class ReplicationStartArgs:
     @binlog_retention_warn_only.setter
     def binlog_retention_warn_only(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "binlog_retention_warn_only", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def channel(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The multi-source replication channel to start: the same as the ExternalMaster's `channel` (pass `externalMaster.channel`). Unset or empty: the default channel. Another channel replaces this resource.
+        """
+        return pulumi.get(self, "channel")
+
+    @channel.setter
+    def channel(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "channel", value)
 
     @_builtins.property
     @pulumi.getter(name="dbInstanceIdentifier")
@@ -232,6 +248,7 @@ class ReplicationStart(pulumi.CustomResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  binlog_retention_warn_only: pulumi.Input[Optional[_builtins.bool]] = None,
+                 channel: pulumi.Input[Optional[_builtins.str]] = None,
                  db_instance_identifier: pulumi.Input[Optional[_builtins.str]] = None,
                  external_master_id: pulumi.Input[Optional[_builtins.str]] = None,
                  max_lag_seconds: pulumi.Input[Optional[_builtins.int]] = None,
@@ -245,11 +262,12 @@ class ReplicationStart(pulumi.CustomResource):
                  wait_for_running: pulumi.Input[Optional[_builtins.bool]] = None,
                  __props__=None):
         """
-        Starts replication on the RDS instance (runbook step 9) with `mysql.rds_start_replication` and confirms that it runs. Read shows a stopped or half-running replica as drift; `pulumi up` repairs it the way RDS allows (a half-running replica is stopped first, then started). A refusal of RDS is reported as RDS says it, with what to do. Delete calls `rds_stop_replication` unless replication is already stopped. Outputs which source binlogs have been applied, so you know which ones the source may purge (the runbook's second guideline). Import id: the replica's `host:port`.
+        Starts replication on the RDS instance (runbook step 9) with `mysql.rds_start_replication` and confirms that it runs. Read shows a stopped or half-running replica as drift; `pulumi up` repairs it the way RDS allows (a half-running replica is stopped first, then started). A refusal of RDS is reported as RDS says it, with what to do. Delete calls `rds_stop_replication` unless replication is already stopped. Outputs which source binlogs have been applied, so you know which ones the source may purge (the runbook's second guideline). With `channel` (multi-source, RDS for MySQL 8.0.35+, 8.4) it starts and reads that channel only, with `rds_start_replication_for_channel` and the other `*_for_channel` procedures. Import id: the replica's `host:port`, or `host:port#channel`.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.bool] binlog_retention_warn_only: Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
+        :param pulumi.Input[_builtins.str] channel: The multi-source replication channel to start: the same as the ExternalMaster's `channel` (pass `externalMaster.channel`). Unset or empty: the default channel. Another channel replaces this resource.
         :param pulumi.Input[_builtins.str] db_instance_identifier: RDS DB instance identifier. When the replica cannot reach the source, the error names the instance's current IP addresses (resolved now: a Multi-AZ failover changes them), which the source's firewall must allow. Recorded in place.
         :param pulumi.Input[_builtins.str] external_master_id: The `id` of the ExternalMaster this starts. A new ExternalMaster (new starting position) replaces this resource, so replication starts again.
         :param pulumi.Input[_builtins.int] max_lag_seconds: Also wait until the replica is at most this many seconds behind the source, reporting progress. Shapes the waits only.
@@ -269,7 +287,7 @@ class ReplicationStart(pulumi.CustomResource):
                  args: ReplicationStartArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        Starts replication on the RDS instance (runbook step 9) with `mysql.rds_start_replication` and confirms that it runs. Read shows a stopped or half-running replica as drift; `pulumi up` repairs it the way RDS allows (a half-running replica is stopped first, then started). A refusal of RDS is reported as RDS says it, with what to do. Delete calls `rds_stop_replication` unless replication is already stopped. Outputs which source binlogs have been applied, so you know which ones the source may purge (the runbook's second guideline). Import id: the replica's `host:port`.
+        Starts replication on the RDS instance (runbook step 9) with `mysql.rds_start_replication` and confirms that it runs. Read shows a stopped or half-running replica as drift; `pulumi up` repairs it the way RDS allows (a half-running replica is stopped first, then started). A refusal of RDS is reported as RDS says it, with what to do. Delete calls `rds_stop_replication` unless replication is already stopped. Outputs which source binlogs have been applied, so you know which ones the source may purge (the runbook's second guideline). With `channel` (multi-source, RDS for MySQL 8.0.35+, 8.4) it starts and reads that channel only, with `rds_start_replication_for_channel` and the other `*_for_channel` procedures. Import id: the replica's `host:port`, or `host:port#channel`.
 
         :param str resource_name: The name of the resource.
         :param ReplicationStartArgs args: The arguments to use to populate this resource's properties.
@@ -287,6 +305,7 @@ class ReplicationStart(pulumi.CustomResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  binlog_retention_warn_only: pulumi.Input[Optional[_builtins.bool]] = None,
+                 channel: pulumi.Input[Optional[_builtins.str]] = None,
                  db_instance_identifier: pulumi.Input[Optional[_builtins.str]] = None,
                  external_master_id: pulumi.Input[Optional[_builtins.str]] = None,
                  max_lag_seconds: pulumi.Input[Optional[_builtins.int]] = None,
@@ -310,6 +329,7 @@ class ReplicationStart(pulumi.CustomResource):
             if binlog_retention_warn_only is None:
                 binlog_retention_warn_only = False
             __props__.__dict__["binlog_retention_warn_only"] = binlog_retention_warn_only
+            __props__.__dict__["channel"] = channel
             __props__.__dict__["db_instance_identifier"] = db_instance_identifier
             if external_master_id is None and not opts.urn:
                 raise TypeError("Missing required property 'external_master_id'")
@@ -363,6 +383,7 @@ class ReplicationStart(pulumi.CustomResource):
         __props__.__dict__["applied_source_log_file"] = None
         __props__.__dict__["applied_source_log_position"] = None
         __props__.__dict__["binlog_retention_warn_only"] = None
+        __props__.__dict__["channel"] = None
         __props__.__dict__["db_instance_identifier"] = None
         __props__.__dict__["external_master_id"] = None
         __props__.__dict__["io_running"] = None
@@ -406,6 +427,14 @@ class ReplicationStart(pulumi.CustomResource):
         Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.
         """
         return pulumi.get(self, "binlog_retention_warn_only")
+
+    @_builtins.property
+    @pulumi.getter
+    def channel(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The multi-source replication channel to start: the same as the ExternalMaster's `channel` (pass `externalMaster.channel`). Unset or empty: the default channel. Another channel replaces this resource.
+        """
+        return pulumi.get(self, "channel")
 
     @_builtins.property
     @pulumi.getter(name="dbInstanceIdentifier")

@@ -66,6 +66,21 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
     }
 
     /**
+     * Multi-source replication: the channel of the RDS instance that replicates from this source (RDS for MySQL 8.0.35 and later, 8.4: `rds_set_external_source_for_channel` and the other `*_for_channel` procedures; up to 15 channels, each from another source host and port). Unset or empty: the default channel, as in the runbook. RDS for MariaDB has no channels. A change moves replication to the new channel in place, from the position the old one had applied (no event skipped or applied twice), and removes the old channel; give ReplicationStart the same channel.
+     * 
+     */
+    @Import(name="channel")
+    private @Nullable Output<String> channel;
+
+    /**
+     * @return Multi-source replication: the channel of the RDS instance that replicates from this source (RDS for MySQL 8.0.35 and later, 8.4: `rds_set_external_source_for_channel` and the other `*_for_channel` procedures; up to 15 channels, each from another source host and port). Unset or empty: the default channel, as in the runbook. RDS for MariaDB has no channels. A change moves replication to the new channel in place, from the position the old one had applied (no event skipped or applied twice), and removes the old channel; give ReplicationStart the same channel.
+     * 
+     */
+    public Optional<Output<String>> channel() {
+        return Optional.ofNullable(this.channel);
+    }
+
+    /**
      * RDS DB instance identifier. When given, a preflight through the RDS API checks that automated backups are on and that the instance is not itself an RDS read replica.
      * 
      */
@@ -221,6 +236,7 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
         this.autoPosition = $.autoPosition;
         this.binlogFile = $.binlogFile;
         this.binlogPosition = $.binlogPosition;
+        this.channel = $.channel;
         this.dbInstanceIdentifier = $.dbInstanceIdentifier;
         this.delaySeconds = $.delaySeconds;
         this.gtid = $.gtid;
@@ -312,6 +328,27 @@ public final class ExternalMasterArgs extends com.pulumi.resources.ResourceArgs 
          */
         public Builder binlogPosition(Integer binlogPosition) {
             return binlogPosition(Output.of(binlogPosition));
+        }
+
+        /**
+         * @param channel Multi-source replication: the channel of the RDS instance that replicates from this source (RDS for MySQL 8.0.35 and later, 8.4: `rds_set_external_source_for_channel` and the other `*_for_channel` procedures; up to 15 channels, each from another source host and port). Unset or empty: the default channel, as in the runbook. RDS for MariaDB has no channels. A change moves replication to the new channel in place, from the position the old one had applied (no event skipped or applied twice), and removes the old channel; give ReplicationStart the same channel.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder channel(@Nullable Output<String> channel) {
+            $.channel = channel;
+            return this;
+        }
+
+        /**
+         * @param channel Multi-source replication: the channel of the RDS instance that replicates from this source (RDS for MySQL 8.0.35 and later, 8.4: `rds_set_external_source_for_channel` and the other `*_for_channel` procedures; up to 15 channels, each from another source host and port). Unset or empty: the default channel, as in the runbook. RDS for MariaDB has no channels. A change moves replication to the new channel in place, from the position the old one had applied (no event skipped or applied twice), and removes the old channel; give ReplicationStart the same channel.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder channel(String channel) {
+            return channel(Output.of(channel));
         }
 
         /**

@@ -57,49 +57,49 @@ public final class RdsreplicationFunctions {
         return Deployment.getInstance().invokeAsync("rdsreplication:index:getInstanceEndpoint", TypeShape.of(GetInstanceEndpointResult.class), args, Utilities.withVersion(options));
     }
     /**
-     * Reads the RDS instance&#39;s replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege).
+     * Reads the RDS instance&#39;s replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege), of the default channel or of the `channel` given.
      * 
      */
     public static Output<GetReplicaStatusResult> getReplicaStatus() {
         return getReplicaStatus(GetReplicaStatusArgs.Empty, InvokeOptions.Empty);
     }
     /**
-     * Reads the RDS instance&#39;s replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege).
+     * Reads the RDS instance&#39;s replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege), of the default channel or of the `channel` given.
      * 
      */
     public static CompletableFuture<GetReplicaStatusResult> getReplicaStatusPlain() {
         return getReplicaStatusPlain(GetReplicaStatusPlainArgs.Empty, InvokeOptions.Empty);
     }
     /**
-     * Reads the RDS instance&#39;s replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege).
+     * Reads the RDS instance&#39;s replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege), of the default channel or of the `channel` given.
      * 
      */
     public static Output<GetReplicaStatusResult> getReplicaStatus(GetReplicaStatusArgs args) {
         return getReplicaStatus(args, InvokeOptions.Empty);
     }
     /**
-     * Reads the RDS instance&#39;s replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege).
+     * Reads the RDS instance&#39;s replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege), of the default channel or of the `channel` given.
      * 
      */
     public static CompletableFuture<GetReplicaStatusResult> getReplicaStatusPlain(GetReplicaStatusPlainArgs args) {
         return getReplicaStatusPlain(args, InvokeOptions.Empty);
     }
     /**
-     * Reads the RDS instance&#39;s replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege).
+     * Reads the RDS instance&#39;s replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege), of the default channel or of the `channel` given.
      * 
      */
     public static Output<GetReplicaStatusResult> getReplicaStatus(GetReplicaStatusArgs args, InvokeOptions options) {
         return Deployment.getInstance().invoke("rdsreplication:index:getReplicaStatus", TypeShape.of(GetReplicaStatusResult.class), args, Utilities.withVersion(options));
     }
     /**
-     * Reads the RDS instance&#39;s replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege).
+     * Reads the RDS instance&#39;s replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege), of the default channel or of the `channel` given.
      * 
      */
     public static Output<GetReplicaStatusResult> getReplicaStatus(GetReplicaStatusArgs args, InvokeOutputOptions options) {
         return Deployment.getInstance().invoke("rdsreplication:index:getReplicaStatus", TypeShape.of(GetReplicaStatusResult.class), args, Utilities.withVersion(options));
     }
     /**
-     * Reads the RDS instance&#39;s replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege).
+     * Reads the RDS instance&#39;s replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege), of the default channel or of the `channel` given.
      * 
      */
     public static CompletableFuture<GetReplicaStatusResult> getReplicaStatusPlain(GetReplicaStatusPlainArgs args, InvokeOptions options) {

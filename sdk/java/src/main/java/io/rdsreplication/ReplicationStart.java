@@ -18,7 +18,7 @@ import java.util.Optional;
 import javax.annotation.Nullable;
 
 /**
- * Starts replication on the RDS instance (runbook step 9) with `mysql.rds_start_replication` and confirms that it runs. Read shows a stopped or half-running replica as drift; `pulumi up` repairs it the way RDS allows (a half-running replica is stopped first, then started). A refusal of RDS is reported as RDS says it, with what to do. Delete calls `rds_stop_replication` unless replication is already stopped. Outputs which source binlogs have been applied, so you know which ones the source may purge (the runbook&#39;s second guideline). Import id: the replica&#39;s `host:port`.
+ * Starts replication on the RDS instance (runbook step 9) with `mysql.rds_start_replication` and confirms that it runs. Read shows a stopped or half-running replica as drift; `pulumi up` repairs it the way RDS allows (a half-running replica is stopped first, then started). A refusal of RDS is reported as RDS says it, with what to do. Delete calls `rds_stop_replication` unless replication is already stopped. Outputs which source binlogs have been applied, so you know which ones the source may purge (the runbook&#39;s second guideline). With `channel` (multi-source, RDS for MySQL 8.0.35+, 8.4) it starts and reads that channel only, with `rds_start_replication_for_channel` and the other `*_for_channel` procedures. Import id: the replica&#39;s `host:port`, or `host:port#channel`.
  * 
  */
 @ResourceType(type="rdsreplication:index:ReplicationStart")
@@ -64,6 +64,20 @@ public class ReplicationStart extends com.pulumi.resources.CustomResource {
      */
     public Output<Boolean> binlogRetentionWarnOnly() {
         return this.binlogRetentionWarnOnly;
+    }
+    /**
+     * The multi-source replication channel to start: the same as the ExternalMaster&#39;s `channel` (pass `externalMaster.channel`). Unset or empty: the default channel. Another channel replaces this resource.
+     * 
+     */
+    @Export(name="channel", refs={String.class}, tree="[0]")
+    private Output</* @Nullable */ String> channel;
+
+    /**
+     * @return The multi-source replication channel to start: the same as the ExternalMaster&#39;s `channel` (pass `externalMaster.channel`). Unset or empty: the default channel. Another channel replaces this resource.
+     * 
+     */
+    public Output<Optional<String>> channel() {
+        return Codegen.optional(this.channel);
     }
     /**
      * RDS DB instance identifier. When the replica cannot reach the source, the error names the instance&#39;s current IP addresses (resolved now: a Multi-AZ failover changes them), which the source&#39;s firewall must allow. Recorded in place.

@@ -36,6 +36,21 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
     }
 
     /**
+     * The multi-source replication channel to start: the same as the ExternalMaster&#39;s `channel` (pass `externalMaster.channel`). Unset or empty: the default channel. Another channel replaces this resource.
+     * 
+     */
+    @Import(name="channel")
+    private @Nullable Output<String> channel;
+
+    /**
+     * @return The multi-source replication channel to start: the same as the ExternalMaster&#39;s `channel` (pass `externalMaster.channel`). Unset or empty: the default channel. Another channel replaces this resource.
+     * 
+     */
+    public Optional<Output<String>> channel() {
+        return Optional.ofNullable(this.channel);
+    }
+
+    /**
      * RDS DB instance identifier. When the replica cannot reach the source, the error names the instance&#39;s current IP addresses (resolved now: a Multi-AZ failover changes them), which the source&#39;s firewall must allow. Recorded in place.
      * 
      */
@@ -204,6 +219,7 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
 
     private ReplicationStartArgs(ReplicationStartArgs $) {
         this.binlogRetentionWarnOnly = $.binlogRetentionWarnOnly;
+        this.channel = $.channel;
         this.dbInstanceIdentifier = $.dbInstanceIdentifier;
         this.externalMasterId = $.externalMasterId;
         this.maxLagSeconds = $.maxLagSeconds;
@@ -254,6 +270,27 @@ public final class ReplicationStartArgs extends com.pulumi.resources.ResourceArg
          */
         public Builder binlogRetentionWarnOnly(Boolean binlogRetentionWarnOnly) {
             return binlogRetentionWarnOnly(Output.of(binlogRetentionWarnOnly));
+        }
+
+        /**
+         * @param channel The multi-source replication channel to start: the same as the ExternalMaster&#39;s `channel` (pass `externalMaster.channel`). Unset or empty: the default channel. Another channel replaces this resource.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder channel(@Nullable Output<String> channel) {
+            $.channel = channel;
+            return this;
+        }
+
+        /**
+         * @param channel The multi-source replication channel to start: the same as the ExternalMaster&#39;s `channel` (pass `externalMaster.channel`). Unset or empty: the default channel. Another channel replaces this resource.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder channel(String channel) {
+            return channel(Output.of(channel));
         }
 
         /**

@@ -4,6 +4,7 @@ import io.rdsreplication.provider.core.CheckFailure;
 import io.rdsreplication.provider.resources.Context;
 import io.rdsreplication.provider.core.ProviderException;
 import io.rdsreplication.provider.mysql.Binlog;
+import io.rdsreplication.provider.mysql.Channel;
 import io.rdsreplication.provider.mysql.ReplicaStatus;
 import io.rdsreplication.provider.mysql.Replication;
 import io.rdsreplication.provider.mysql.Session;
@@ -341,8 +342,9 @@ public final class Cutover {
             if (replica.server().isMysql()) {
                 var rows = replica.query(replica.server().atLeast(8, 0, 22) ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS");
                 st = ReplicaStatus.fromRows(rows);
-                if (!rows.isEmpty()) {
-                    String r = rows.get(0).get("Retrieved_Gtid_Set");
+                for (var row : rows) { // the default channel's row: other channels may replicate from other sources
+                    if (!Channel.DEFAULT.names(row.getOrDefault("Channel_Name", ""))) continue;
+                    String r = row.get("Retrieved_Gtid_Set");
                     if (r != null && !r.isBlank()) retrieved = r.replace("\n", "");
                 }
             } else {

@@ -22,8 +22,12 @@ public final class BinlogRetention {
      * @param minExpirySeconds the shortest automatic expiry accepted (0: any); a source that never expires passes
      * @param warnOnly         report problems as warnings instead of refusing
      */
-    public record Options(long minExpirySeconds, boolean warnOnly) {
+    public record Options(long minExpirySeconds, boolean warnOnly, Channel channel) {
         public static final long MAX = 90L * 86400;
+
+        public Options(long minExpirySeconds, boolean warnOnly) {
+            this(minExpirySeconds, warnOnly, Channel.DEFAULT);
+        }
 
         public List<CheckFailure> validate() {
             List<CheckFailure> out = new ArrayList<>();
@@ -57,7 +61,7 @@ public final class BinlogRetention {
     public static Report inspect(Session source, Session replica, Options o) {
         Expiry expiry = expiry(variables(source));
         List<Binlog.LogFile> logs = Binlog.files(source);
-        ReplicaStatus st = Replication.status(replica);
+        ReplicaStatus st = Replication.status(replica, o.channel());
         String needed = st.configured() && !st.appliedFile().isEmpty() ? st.appliedFile() : null;
         return report(expiry, logs, needed, o.minExpirySeconds());
     }

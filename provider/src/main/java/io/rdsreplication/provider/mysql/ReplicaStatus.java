@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The replica status row of the default channel, under either naming generation (Slave_/Master_ or
+ * The replica status row of one channel (the default one unless named), under either naming generation (Slave_/Master_ or
  * Replica_/Source_). {@code readFile}/{@code readPosition} are what the I/O thread fetched, {@code appliedFile}/
  * {@code appliedPosition} what the SQL thread applied (the only safe place to re-point from).
  */
@@ -38,15 +38,23 @@ public record ReplicaStatus(boolean configured, String ioState, boolean sqlRunni
     }
 
     public static ReplicaStatus fromRows(List<Map<String, String>> rows) {
-        if (rows.isEmpty()) return NOT_CONFIGURED;
-        Map<String, String> r = rows.get(0);
+        return fromRows(rows, Channel.DEFAULT);
+    }
+
+    /**
+     * The row of {@code channel}: MySQL lists one row per channel ({@code Channel_Name}), and a channel it does not
+     * list is not configured, even when others are; MariaDB's single row has no channel column and is the default
+     * channel's.
+     */
+    public static ReplicaStatus fromRows(List<Map<String, String>> rows, Channel channel) {
+        Map<String, String> r = null;
         for (Map<String, String> row : rows) {
-            // MySQL lists one row per channel; RDS replicates on the default channel ''
-            if ("".equals(row.get("Channel_Name"))) {
+            if (row.containsKey("Channel_Name") ? channel.names(row.get("Channel_Name")) : channel.isDefault()) {
                 r = row;
                 break;
             }
         }
+        if (r == null) return NOT_CONFIGURED;
         String host = get(r, "Master_Host", "Source_Host");
         if (host == null || host.isEmpty()) return NOT_CONFIGURED;
         boolean auto = "1".equals(get(r, "Auto_Position"));

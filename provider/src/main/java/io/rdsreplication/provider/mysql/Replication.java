@@ -17,11 +17,17 @@ public final class Replication {
     }
 
     public static ReplicaStatus status(Session s) {
+        return status(s, Channel.DEFAULT);
+    }
+
+    /** The status of one channel; a channel the instance does not have is not configured. */
+    public static ReplicaStatus status(Session s, Channel channel) {
         ServerInfo v = s.server();
         if (v.isMysql()) {
             // MySQL 8.4 and 9.x only know the new statement; 8.0.22+ has both
-            return ReplicaStatus.fromRows(s.query(v.atLeast(8, 0, 22) ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS"));
+            return ReplicaStatus.fromRows(s.query(v.atLeast(8, 0, 22) ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS"), channel);
         }
+        if (!channel.isDefault()) return ReplicaStatus.NOT_CONFIGURED; // RDS for MariaDB has no channels
         try {
             return ReplicaStatus.fromRows(s.query(v.atLeast(10, 5, 1) ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS"));
         } catch (SqlErrors.SqlFailure e) {
@@ -29,6 +35,18 @@ public final class Replication {
         }
         // RDS for MariaDB 10.5+: the master user reads status through this procedure.
         return ReplicaStatus.fromRows(s.call("mysql.rds_replica_status"));
+    }
+
+    /** The named channels MySQL lists besides the default one (multi-source); empty on MariaDB. */
+    public static java.util.Map<String, ReplicaStatus> namedChannels(Session s) {
+        java.util.Map<String, ReplicaStatus> out = new java.util.LinkedHashMap<>();
+        if (!s.server().isMysql()) return out;
+        var rows = s.query(s.server().atLeast(8, 0, 22) ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS");
+        for (Map<String, String> r : rows) {
+            String name = r.getOrDefault("Channel_Name", "");
+            if (!name.isEmpty()) out.put(name, ReplicaStatus.fromRows(List.of(r), Channel.of(name)));
+        }
+        return out;
     }
 
     /** The {@code mysql.rds_*} procedures this instance has (empty when they cannot be listed). */
@@ -59,14 +77,20 @@ public final class Replication {
         MULTI_AZ_CLUSTER,
         /** rds_start_replication_until with replica_parallel_workers > 1. */
         MULTI_THREADED,
+        /** Multi-source: another channel already replicates from this host and port. */
+        SAME_SOURCE,
+        /** Multi-source: the instance has RDS's 15 channels already. */
+        TOO_MANY_CHANNELS,
         OTHER;
 
         public static Refusal of(SqlErrors.SqlFailure e) {
             String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
-            if (m.contains("already stopped")) return ALREADY_STOPPED;
-            if (m.contains("isn't configured") || m.contains("is not configured")) return NOT_CONFIGURED;
+            if (m.contains("already stopped") || m.contains("already been stopped")) return ALREADY_STOPPED;
+            if (m.contains("isn't configured") || m.contains("is not configured") || m.contains("channel does not exist")) return NOT_CONFIGURED;
+            if (m.contains("multiple channels to replicate from")) return SAME_SOURCE;
+            if (m.contains("channels are allowed")) return TOO_MANY_CHANNELS;
             if (m.contains("replication is running") || m.contains("already be running") || m.contains("might be running")) return RUNNING;
-            if (m.contains("has encountered an error")) return START_FAILED;
+            if (m.contains("has encountered an error") || m.contains("start replication failed")) return START_FAILED;
             if (m.contains("read replica")) return READ_REPLICA;
             if (m.contains("multi-az")) return MULTI_AZ_CLUSTER;
             if (m.contains("multi-threaded")) return MULTI_THREADED;
@@ -84,10 +108,15 @@ public final class Replication {
      * already stopped, or no longer configured, is left as it is: stopping twice is not an error.
      */
     public static boolean stop(Session s) {
-        ReplicaStatus st = status(s);
+        return stop(s, Channel.DEFAULT);
+    }
+
+    /** {@link #stop(Session)} for one channel ({@code rds_stop_replication_for_channel} on a named one). */
+    public static boolean stop(Session s, Channel channel) {
+        ReplicaStatus st = status(s, channel);
         if (st.state() == ReplicaStatus.State.OFF || st.state() == ReplicaStatus.State.NOT_EXIST) return false;
         try {
-            s.call("mysql.rds_stop_replication");
+            s.call(channel.procedure("rds_stop_replication"), channel.args());
         } catch (SqlErrors.SqlFailure e) {
             if (!isRefusal(e)) throw e;
             Refusal r = Refusal.of(e);

@@ -1,6 +1,8 @@
 package io.rdsreplication.provider.resources;
 
 import io.rdsreplication.provider.core.ProviderException;
+import io.rdsreplication.provider.mysql.Channel;
+import io.rdsreplication.provider.mysql.ReplicaStatus;
 import io.rdsreplication.provider.mysql.ServerInfo;
 import io.rdsreplication.provider.resources.externalmaster.Procedures;
 import io.rdsreplication.provider.resources.externalmaster.Procedures.Engine;
@@ -8,6 +10,7 @@ import io.rdsreplication.provider.resources.externalmaster.Procedures.Settings;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -126,5 +129,74 @@ class ProceduresTest {
         assertEquals("untilBinlogFile", e.failures().get(0).property());
         e = assertThrows(ProviderException.InvalidInput.class, () -> Procedures.startUntil(MARIADB1011, null, null, "0-1-5"));
         assertEquals("untilGtid", e.failures().get(0).property());
+    }
+
+    static Settings onChannel(Settings s, String channel) {
+        return new Settings(s.host(), s.port(), s.user(), s.password(), s.binlogFile(), s.binlogPosition(), s.gtid(),
+                s.autoPosition(), s.gtidSet(), s.ssl(), s.delaySeconds(), Channel.of(channel));
+    }
+
+    @Test
+    void aNamedChannelUsesTheForChannelProceduresWithTheChannelLast() {
+        Procedures.Plan p = Procedures.plan(MYSQL8041, onChannel(file(0), "src_a"));
+        assertEquals(new Procedures.Call("mysql.rds_set_external_source_for_channel",
+                List.of("203.0.113.5", 3306, "repl", "pw", "mysql-bin.000031", 107L, 1, "src_a")), p.main());
+        // the plain procedure keeps the channel's delay: set afterwards on the same channel
+        assertTrue(p.delayAfter());
+        assertEquals(new Procedures.Call("mysql.rds_set_source_delay_for_channel", List.of(0, "src_a")), p.delay(0));
+        assertEquals(new Procedures.Call("mysql.rds_set_external_source_with_delay_for_channel",
+                List.of("203.0.113.5", 3306, "repl", "pw", "mysql-bin.000031", 107L, 1, 60, "src_a")),
+                Procedures.plan(MYSQL84, onChannel(file(60), "src_a")).main());
+        assertEquals(new Procedures.Call("mysql.rds_set_external_source_with_auto_position_for_channel",
+                List.of("h", 3306, "repl", "pw", 0, 5, "b")), Procedures.plan(MYSQL8041, onChannel(auto(null, 5), "b")).main());
+        assertEquals(new Procedures.Call("mysql.rds_reset_external_source_for_channel", List.of("b")), Procedures.reset(MYSQL8041, Channel.of("b")));
+        assertEquals(new Procedures.Call("mysql.rds_reset_external_master", List.of()), Procedures.reset(MYSQL8041, Channel.DEFAULT));
+        assertEquals(new Procedures.Call("mysql.rds_start_replication_until_gtid_for_channel", List.of("u:1-5", "b")),
+                Procedures.startUntil(MYSQL8041, null, null, "u:1-5", Channel.of("b")));
+        // the default channel is unchanged
+        assertEquals("mysql.rds_set_external_master", Procedures.plan(MYSQL8041, onChannel(file(0), "")).main().procedure());
+    }
+
+    @Test
+    void aNamedChannelIsRefusedWhereRdsHasNoMultiSource() {
+        var e = assertThrows(ProviderException.InvalidInput.class, () -> Procedures.plan(MARIADB1011, onChannel(file(0), "a")));
+        assertEquals("channel", e.failures().get(0).property());
+        assertTrue(e.getMessage().contains("MariaDB"), e.getMessage());
+        assertEquals("mysql.rds_set_external_source_for_channel", Procedures.plan(MYSQL80, onChannel(file(0), "a")).main().procedure(),
+                "RDS for MySQL 8.0.36 has the *_for_channel procedures");
+        e = assertThrows(ProviderException.InvalidInput.class, () -> Procedures.plan(MYSQL8025, onChannel(file(0), "a")));
+        assertEquals("channel", e.failures().get(0).property());
+        assertTrue(e.getMessage().contains("8.0.35"), e.getMessage());
+        // presence decides on an instance whose procedures were listed
+        e = assertThrows(ProviderException.InvalidInput.class, () -> Procedures.plan(TESTBED_MYSQL80, onChannel(file(0), "a")));
+        assertEquals("channel", e.failures().get(0).property());
+    }
+
+    @Test
+    void aChannelsStatusIsItsOwnRowAndNoOther() {
+        Map<String, String> a = Map.of("Channel_Name", "src_a", "Source_Host", "10.0.0.1", "Source_Port", "3306",
+                "Replica_IO_Running", "Yes", "Replica_SQL_Running", "Yes");
+        Map<String, String> b = Map.of("Channel_Name", "SRC_B", "Source_Host", "10.0.0.2", "Source_Port", "3307",
+                "Replica_IO_Running", "No", "Replica_SQL_Running", "No");
+        assertEquals("10.0.0.2", ReplicaStatus.fromRows(List.of(a, b), Channel.of("src_b")).sourceHost(), "names compare without case");
+        assertEquals(ReplicaStatus.State.ON, ReplicaStatus.fromRows(List.of(a, b), Channel.of("src_a")).state());
+        // the default channel is not configured when only named ones are: never another channel's row
+        assertFalse(ReplicaStatus.fromRows(List.of(a, b)).configured());
+        assertFalse(ReplicaStatus.fromRows(List.of(a, b), Channel.of("c")).configured());
+        // MariaDB's single row has no channel column: it is the default channel's
+        Map<String, String> m = Map.of("Master_Host", "h", "Master_Port", "1", "Slave_IO_Running", "Yes", "Slave_SQL_Running", "Yes");
+        assertTrue(ReplicaStatus.fromRows(List.of(m)).configured());
+        assertFalse(ReplicaStatus.fromRows(List.of(m), Channel.of("a")).configured());
+    }
+
+    @Test
+    void channelNamesAreCheckedBeforeAnyCall() {
+        assertEquals(null, Channel.invalid(null));
+        assertEquals(null, Channel.invalid(""));
+        assertEquals(null, Channel.invalid("source_a.eu-1"));
+        assertTrue(Channel.invalid(" a").contains("letters"));
+        assertTrue(Channel.invalid("a'b").contains("letters"));
+        assertTrue(Channel.invalid("x".repeat(65)).contains("1-64"));
+        assertTrue(Channel.invalid("group_replication_applier").contains("group replication"));
     }
 }

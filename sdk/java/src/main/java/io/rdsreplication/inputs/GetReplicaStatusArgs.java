@@ -6,6 +6,7 @@ package io.rdsreplication.inputs;
 import com.pulumi.core.Output;
 import com.pulumi.core.annotations.Import;
 import io.rdsreplication.inputs.ConnectionArgs;
+import java.lang.String;
 import java.util.Objects;
 import java.util.Optional;
 import javax.annotation.Nullable;
@@ -14,6 +15,21 @@ import javax.annotation.Nullable;
 public final class GetReplicaStatusArgs extends com.pulumi.resources.InvokeArgs {
 
     public static final GetReplicaStatusArgs Empty = new GetReplicaStatusArgs();
+
+    /**
+     * The multi-source replication channel to read (RDS for MySQL 8.0.35+, 8.4). Unset or empty: the default channel. A channel the instance does not have reads as not configured.
+     * 
+     */
+    @Import(name="channel")
+    private @Nullable Output<String> channel;
+
+    /**
+     * @return The multi-source replication channel to read (RDS for MySQL 8.0.35+, 8.4). Unset or empty: the default channel. A channel the instance does not have reads as not configured.
+     * 
+     */
+    public Optional<Output<String>> channel() {
+        return Optional.ofNullable(this.channel);
+    }
 
     /**
      * Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration.
@@ -48,6 +64,7 @@ public final class GetReplicaStatusArgs extends com.pulumi.resources.InvokeArgs 
     private GetReplicaStatusArgs() {}
 
     private GetReplicaStatusArgs(GetReplicaStatusArgs $) {
+        this.channel = $.channel;
         this.replica = $.replica;
         this.source = $.source;
     }
@@ -68,6 +85,27 @@ public final class GetReplicaStatusArgs extends com.pulumi.resources.InvokeArgs 
 
         public Builder(GetReplicaStatusArgs defaults) {
             $ = new GetReplicaStatusArgs(Objects.requireNonNull(defaults));
+        }
+
+        /**
+         * @param channel The multi-source replication channel to read (RDS for MySQL 8.0.35+, 8.4). Unset or empty: the default channel. A channel the instance does not have reads as not configured.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder channel(@Nullable Output<String> channel) {
+            $.channel = channel;
+            return this;
+        }
+
+        /**
+         * @param channel The multi-source replication channel to read (RDS for MySQL 8.0.35+, 8.4). Unset or empty: the default channel. A channel the instance does not have reads as not configured.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder channel(String channel) {
+            return channel(Output.of(channel));
         }
 
         /**

@@ -5,6 +5,7 @@ package io.rdsreplication.inputs;
 
 import com.pulumi.core.annotations.Import;
 import io.rdsreplication.inputs.Connection;
+import java.lang.String;
 import java.util.Objects;
 import java.util.Optional;
 import javax.annotation.Nullable;
@@ -13,6 +14,21 @@ import javax.annotation.Nullable;
 public final class GetReplicaStatusPlainArgs extends com.pulumi.resources.InvokeArgs {
 
     public static final GetReplicaStatusPlainArgs Empty = new GetReplicaStatusPlainArgs();
+
+    /**
+     * The multi-source replication channel to read (RDS for MySQL 8.0.35+, 8.4). Unset or empty: the default channel. A channel the instance does not have reads as not configured.
+     * 
+     */
+    @Import(name="channel")
+    private @Nullable String channel;
+
+    /**
+     * @return The multi-source replication channel to read (RDS for MySQL 8.0.35+, 8.4). Unset or empty: the default channel. A channel the instance does not have reads as not configured.
+     * 
+     */
+    public Optional<String> channel() {
+        return Optional.ofNullable(this.channel);
+    }
 
     /**
      * Connection to the Amazon RDS instance, as its master user. Defaults to the provider&#39;s `replica` configuration.
@@ -47,6 +63,7 @@ public final class GetReplicaStatusPlainArgs extends com.pulumi.resources.Invoke
     private GetReplicaStatusPlainArgs() {}
 
     private GetReplicaStatusPlainArgs(GetReplicaStatusPlainArgs $) {
+        this.channel = $.channel;
         this.replica = $.replica;
         this.source = $.source;
     }
@@ -67,6 +84,17 @@ public final class GetReplicaStatusPlainArgs extends com.pulumi.resources.Invoke
 
         public Builder(GetReplicaStatusPlainArgs defaults) {
             $ = new GetReplicaStatusPlainArgs(Objects.requireNonNull(defaults));
+        }
+
+        /**
+         * @param channel The multi-source replication channel to read (RDS for MySQL 8.0.35+, 8.4). Unset or empty: the default channel. A channel the instance does not have reads as not configured.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder channel(@Nullable String channel) {
+            $.channel = channel;
+            return this;
         }
 
         /**

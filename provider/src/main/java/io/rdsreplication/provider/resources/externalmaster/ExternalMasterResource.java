@@ -9,6 +9,7 @@ import io.rdsreplication.provider.core.Prop;
 import io.rdsreplication.provider.core.ProviderException;
 import io.rdsreplication.provider.core.SchemaType;
 import io.rdsreplication.provider.core.TypedResource;
+import io.rdsreplication.provider.mysql.Channel;
 import io.rdsreplication.provider.mysql.ReplicaStatus;
 import io.rdsreplication.provider.mysql.Replication;
 import io.rdsreplication.provider.mysql.Session;
@@ -35,7 +36,7 @@ import java.util.Set;
  * the resource and re-points at the new coordinates. A change of the kind of position (file, GTID, auto-position)
  * and every connection setting re-point in place, from the position the replica has applied.
  */
-@SchemaType(token = ExternalMasterResource.TOKEN, description = "Points the RDS instance at the external source (runbook step 8): calls `mysql.rds_set_external_master` or, depending on the engine, the procedures it has and the inputs, `_with_delay`, `_gtid`, `_with_auto_position` (after `rds_set_external_source_gtid_purged` for a copy's GTIDs), the MySQL 8.4 `rds_set_external_source*` names, and `rds_set_source_delay`, with bound parameters; after every call the replica's status is compared with what was asked. **Starting positions are used once**: `binlogFile`/`binlogPosition`, `gtid` and `autoPosition` say where replication begins when it is first configured. Later changes of their values never re-point a configured replica (it continues from what it has applied; re-pointing to newer coordinates would skip events), so a `getSourceStatus` fed straight in previews no changes after writes on the source. A new copy of the data is a new starting point: a change of `snapshotId` replaces this resource (delete before replace: there is one default channel) and re-points at the new coordinates. Connection settings, the delay and a change of the kind of position (file, GTID, auto-position) change in place, re-pointing from the position the replica has already applied; anything the engine cannot do is refused before replication is stopped. Another RDS instance (`replica` host or port) replaces; its credentials never do. Delete calls `rds_reset_external_master`/`_source`. Import id: the replica's `host:port`.")
+@SchemaType(token = ExternalMasterResource.TOKEN, description = "Points the RDS instance at the external source (runbook step 8): calls `mysql.rds_set_external_master` or, depending on the engine, the procedures it has and the inputs, `_with_delay`, `_gtid`, `_with_auto_position` (after `rds_set_external_source_gtid_purged` for a copy's GTIDs), the MySQL 8.4 `rds_set_external_source*` names, and `rds_set_source_delay`, with bound parameters; after every call the replica's status is compared with what was asked. **Starting positions are used once**: `binlogFile`/`binlogPosition`, `gtid` and `autoPosition` say where replication begins when it is first configured. Later changes of their values never re-point a configured replica (it continues from what it has applied; re-pointing to newer coordinates would skip events), so a `getSourceStatus` fed straight in previews no changes after writes on the source. A new copy of the data is a new starting point: a change of `snapshotId` replaces this resource (delete before replace: there is one default channel) and re-points at the new coordinates. Connection settings, the delay and a change of the kind of position (file, GTID, auto-position) change in place, re-pointing from the position the replica has already applied; anything the engine cannot do is refused before replication is stopped. Another RDS instance (`replica` host or port) replaces; its credentials never do. Delete calls `rds_reset_external_master`/`_source`. **Multi-source** (RDS for MySQL 8.0.35+, 8.4): `channel` names the replication channel, configured with the `*_for_channel` procedures; one ExternalMaster per source, up to 15 channels. Import id: the replica's `host:port`, or `host:port#channel` for a named channel.")
 public final class ExternalMasterResource extends TypedResource<Context, ExternalMasterResource.Args, ExternalMasterResource.State> {
     public static final String TOKEN = "rdsreplication:index:ExternalMaster";
     static final int MYSQL_MAX_PASSWORD = 32;
@@ -67,7 +68,10 @@ public final class ExternalMasterResource extends TypedResource<Context, Externa
             @Prop(value = "Encrypt the replication link (`ssl_encryption=1`: encrypted, certificate not verified). Required for MySQL 8 sources whose account uses `caching_sha2_password`. Changed in place.", defaultValue = "false")
             Boolean sslEncryption,
             @Prop(value = "Delayed replication, 0\u201386400 seconds (`_with_delay` or `rds_set_source_delay`; RDS for MySQL 5.7/8.0.26+ and RDS for MariaDB 10.6+). Changed in place; removing it clears the delay on the replica.", min = 0, max = 86400)
-            Integer delaySeconds) {
+            Integer delaySeconds,
+            @Prop(value = "Multi-source replication: the channel of the RDS instance that replicates from this source (RDS for MySQL 8.0.35 and later, 8.4: `rds_set_external_source_for_channel` and the other `*_for_channel` procedures; up to 15 channels, each from another source host and port). Unset or empty: the default channel, as in the runbook. RDS for MariaDB has no channels. A change moves replication to the new channel in place, from the position the old one had applied (no event skipped or applied twice), and removes the old channel; give ReplicationStart the same channel.", customDiff = true,
+                    hint = ": a channel name like source_a")
+            String channel) {
 
         /** The kind of starting position: "file", "gtid" (MariaDB), "auto" (MySQL), or null. */
         String kind() {
@@ -90,10 +94,14 @@ public final class ExternalMasterResource extends TypedResource<Context, Externa
             return delaySeconds == null ? 0 : delaySeconds;
         }
 
+        Channel ch() {
+            return Channel.of(channel);
+        }
+
         /** The same inputs with another starting position (the one replication began from is kept in the state). */
         Args withPosition(Args from) {
             return new Args(replica, dbInstanceIdentifier, sourceHost, sourcePort, replicationUser, replicationPassword,
-                    from.binlogFile, from.binlogPosition, from.gtid, from.autoPosition, snapshotId, sslEncryption, delaySeconds);
+                    from.binlogFile, from.binlogPosition, from.gtid, from.autoPosition, snapshotId, sslEncryption, delaySeconds, channel);
         }
     }
 
@@ -173,6 +181,8 @@ public final class ExternalMasterResource extends TypedResource<Context, Externa
         if (in.dbInstanceIdentifier() != null && !in.dbInstanceIdentifier().matches("[A-Za-z][A-Za-z0-9-]{0,62}")) {
             c.fail(Args::dbInstanceIdentifier, "must be 1-63 letters, digits or hyphens, starting with a letter");
         }
+        String why = Channel.invalid(in.channel());
+        if (why != null) c.fail(Args::channel, why);
         if (in.snapshotId() != null && in.snapshotId().isEmpty()) {
             c.fail(Args::snapshotId, "must not be empty: leave it unset, or give the id of the SourceSnapshot that loaded the data");
         }
@@ -188,6 +198,7 @@ public final class ExternalMasterResource extends TypedResource<Context, Externa
         if (!(imported && olds.replicationPassword() == null) && d.changed(Args::replicationPassword)) {
             d.put(Args::replicationPassword, false);
         }
+        if (d.unknown(Args::channel) || !sameChannel(olds.channel(), news.channel())) d.put(Args::channel, false);
         if (imported) return;
         boolean unknownPosition = d.unknown(Args::binlogFile) || d.unknown(Args::binlogPosition) || d.unknown(Args::gtid)
                 || d.unknown(Args::autoPosition);
@@ -206,9 +217,14 @@ public final class ExternalMasterResource extends TypedResource<Context, Externa
         }
     }
 
+    /** Channels are the same when both are the default one or their names are equal but for case (as MySQL compares them). */
+    public static boolean sameChannel(String a, String b) {
+        return Channel.of(a).name().equalsIgnoreCase(Channel.of(b).name());
+    }
+
     static Procedures.Settings settings(Args in, String kind, String file, Long pos, String gtid, String gtidSet) {
         return new Procedures.Settings(in.sourceHost(), in.port(), in.replicationUser(), in.replicationPassword(), file, pos,
-                gtid, "auto".equals(kind), gtidSet, Boolean.TRUE.equals(in.sslEncryption()), in.delay());
+                gtid, "auto".equals(kind), gtidSet, Boolean.TRUE.equals(in.sslEncryption()), in.delay(), in.ch());
     }
 
     /** The settings of the program's own starting position (used on create). */
@@ -227,17 +243,32 @@ public final class ExternalMasterResource extends TypedResource<Context, Externa
             Procedures.Engine engine = engine(s);
             Procedures.Settings settings = initialSettings(in);
             Procedures.Plan plan = validate(engine, settings);
-            ReplicaStatus st = Replication.status(s);
+            Channel ch = in.ch();
+            ReplicaStatus st = Replication.status(s, ch);
             if (st.configured()) {
-                throw new ProviderException.Precondition("the RDS instance at " + s.spec().address() + " already replicates from "
-                        + st.sourceHost() + ":" + st.sourcePort() + " as " + st.sourceUser() + "; to manage that configuration, import it: "
-                        + "pulumi import " + TOKEN + " <name> '" + s.spec().address() + "'; or reset it with CALL "
-                        + Procedures.reset(engine) + "()");
+                Procedures.Call reset = Procedures.reset(engine, ch);
+                throw new ProviderException.Precondition("the RDS instance at " + s.spec().address() + (ch.isDefault() ? "" : " on " + ch.label())
+                        + " already replicates from " + st.sourceHost() + ":" + st.sourcePort() + " as " + st.sourceUser()
+                        + "; to manage that configuration, import it: pulumi import " + TOKEN + " <name> '" + importId(s, ch)
+                        + "'; or reset it with CALL " + reset.procedure() + "(" + (ch.isDefault() ? "" : "'" + ch + "'") + ")");
             }
             apply(ctx, s, engine, plan, settings);
-            return new Created<>(s.spec().address() + "/" + nonce(),
+            return new Created<>(s.spec().address() + (ch.isDefault() ? "" : "#" + ch) + "/" + nonce(),
                     new State(in, plan.main().name(), s.server().flavor().label(), s.server().version()));
         }
+    }
+
+    static String importId(Session s, Channel ch) {
+        return s.spec().address() + (ch.isDefault() ? "" : "#" + ch);
+    }
+
+    /** The channel an import id names: {@code host:port#channel}, else the default one. */
+    public static String channelOfImportId(String id) {
+        int hash = id == null ? -1 : id.indexOf('#');
+        if (hash < 0) return null;
+        String rest = id.substring(hash + 1);
+        int slash = rest.indexOf('/');
+        return slash < 0 ? rest : rest.substring(0, slash);
     }
 
     public static Procedures.Engine engine(Session s) {
@@ -265,15 +296,16 @@ public final class ExternalMasterResource extends TypedResource<Context, Externa
             if (missing != null && !missing.isBlank()) ctx.progress().info("recorded the copy's GTIDs " + missing + " as purged on the replica");
         }
         invoke(s, plan.main());
-        ReplicaStatus st = Replication.status(s);
+        ReplicaStatus st = Replication.status(s, asked.channel());
         int delay = asked.delaySeconds();
         if (plan.delayAfter() && (st.delaySeconds() == null ? 0 : st.delaySeconds()) != delay) {
-            if (!engine.has("rds_set_source_delay")) {
+            Procedures.Call set = plan.delay(delay);
+            if (!engine.has(set.name())) {
                 throw new ProviderException.Precondition("the RDS instance keeps a replication delay of " + st.delaySeconds()
-                        + " s and has no mysql.rds_set_source_delay to change it to " + delay + " s");
+                        + " s and has no " + set.procedure() + " to change it to " + delay + " s");
             }
-            invoke(s, new Procedures.Call(plan.delayProcedure(), delay));
-            st = Replication.status(s);
+            invoke(s, set);
+            st = Replication.status(s, asked.channel());
         }
         verify(s, st, plan.main(), asked);
     }
@@ -324,6 +356,10 @@ public final class ExternalMasterResource extends TypedResource<Context, Externa
             throw new ProviderException.Precondition(switch (Replication.Refusal.of(e)) {
                 case RUNNING -> "the RDS instance refused " + call.name() + " because replication is running (" + rds
                         + "): stop it first (CALL mysql.rds_stop_replication, or remove the ReplicationStart resource) and run pulumi up again";
+                case SAME_SOURCE -> "the RDS instance refused " + call.name() + ": another of its channels already replicates from this source host and port ("
+                        + rds + "); RDS allows one channel per source: read them with SHOW REPLICA STATUS";
+                case TOO_MANY_CHANNELS -> "the RDS instance refused " + call.name() + ": it has RDS's maximum of " + Channel.MAX_CHANNELS
+                        + " replication channels already (" + rds + "); remove one first";
                 case READ_REPLICA -> "the instance is an RDS read replica and cannot replicate from an external source: promote it first (" + rds + ")";
                 case MULTI_AZ_CLUSTER -> "replication of a Multi-AZ DB cluster is managed by RDS; use a DB instance (" + rds + ")";
                 default -> "the RDS instance refused " + call.name() + ": " + rds;
@@ -366,16 +402,17 @@ public final class ExternalMasterResource extends TypedResource<Context, Externa
     protected State read(Context ctx, String id, State state, Args inputs) {
         Args known = inputs != null && inputs.replica() != null ? inputs : state.inputs();
         try (Session s = ctx.open(known.replica(), "replica")) {
-            ReplicaStatus st = Replication.status(s);
-            if (!st.configured()) return null;
             Args given = inputs != null ? inputs : state.inputs();
+            String channel = given.channel() != null ? given.channel() : channelOfImportId(id);
+            ReplicaStatus st = Replication.status(s, Channel.of(channel));
+            if (!st.configured()) return null;
             Integer delay = st.delaySeconds() != null && (st.delaySeconds() > 0 || given.delaySeconds() != null)
                     ? st.delaySeconds() : given.delaySeconds();
             String password = given.replicationPassword() != null ? given.replicationPassword() : state.inputs().replicationPassword();
             Args now = new Args(given.replica(), given.dbInstanceIdentifier(), st.sourceHost(),
                     st.sourcePort() != null ? st.sourcePort() : given.sourcePort(), st.sourceUser(), password,
                     given.binlogFile(), given.binlogPosition(), given.gtid(), given.autoPosition(), given.snapshotId(),
-                    st.sslAllowed(), delay);
+                    st.sslAllowed(), delay, channel);
             return new State(now, state.procedure() == null ? "" : state.procedure(), s.server().flavor().label(), s.server().version());
         }
     }
@@ -394,7 +431,10 @@ public final class ExternalMasterResource extends TypedResource<Context, Externa
                 || !Objects.equals(was.replicationPassword(), news.replicationPassword())
                 || !Objects.equals(Boolean.TRUE.equals(was.sslEncryption()), Boolean.TRUE.equals(news.sslEncryption()));
         boolean delayChanged = news.delay() != was.delay();
-        if (!sourceChanged && !delayChanged && !kindChanged) return out; // snapshotId adopted, or replica credentials: no SQL
+        boolean channelChanged = !sameChannel(was.channel(), news.channel());
+        if (!sourceChanged && !delayChanged && !kindChanged && !channelChanged) return out; // snapshotId adopted, or replica credentials: no SQL
+        Channel from = was.ch();
+        Channel to = news.ch();
         String procedure = olds.procedure();
         try (Session s = ctx.open(news.replica(), "replica")) {
             s.addSecret(news.replicationPassword());
@@ -403,18 +443,25 @@ public final class ExternalMasterResource extends TypedResource<Context, Externa
             // refuse what the engine cannot do before anything is stopped
             Procedures.Settings probe = settings(news, newKind, "placeholder.000001", 4L, "gtid".equals(newKind) ? "0-0-0" : null, null);
             Procedures.Plan plan = validate(engine, probe);
-            ReplicaStatus before = Replication.status(s);
+            ReplicaStatus before = Replication.status(s, from);
             if (!before.configured()) {
                 throw new ProviderException.Precondition("replication is no longer configured on " + s.spec().address()
-                        + "; run pulumi refresh, then pulumi up to configure it again");
+                        + (from.isDefault() ? "" : " (" + from.label() + ")") + "; run pulumi refresh, then pulumi up to configure it again");
             }
-            boolean wasRunning = Replication.stop(s);
+            if (channelChanged && Replication.status(s, to).configured()) {
+                throw new ProviderException.Precondition("the RDS instance at " + s.spec().address() + " already has " + to.label()
+                        + "; nothing was changed: choose another channel, or reset that one with CALL mysql.rds_reset_external_source_for_channel('"
+                        + to + "')");
+            }
+            boolean wasRunning = Replication.stop(s, from);
+            Channel running = from;
             String what;
             try {
-                if (!sourceChanged && !kindChanged && engine.has("rds_set_source_delay")) {
+                Procedures.Call setDelay = Procedures.Call.on(to, "rds_set_source_delay", news.delay());
+                if (!sourceChanged && !kindChanged && !channelChanged && engine.has(setDelay.name())) {
                     int d = news.delay();
-                    invoke(s, new Procedures.Call("mysql.rds_set_source_delay", d));
-                    ReplicaStatus st = Replication.status(s);
+                    invoke(s, setDelay);
+                    ReplicaStatus st = Replication.status(s, to);
                     if (st.delaySeconds() != null && st.delaySeconds() != d) {
                         throw new ProviderException.Precondition("the RDS instance accepted rds_set_source_delay(" + d
                                 + ") but its replica status shows a delay of " + st.delaySeconds() + " s");
@@ -422,7 +469,7 @@ public final class ExternalMasterResource extends TypedResource<Context, Externa
                     what = "set the replication delay to " + d + " s";
                 } else {
                     // re-point from what the replica has already applied, never from the original coordinates
-                    ReplicaStatus stopped = Replication.status(s);
+                    ReplicaStatus stopped = Replication.status(s, from);
                     Procedures.Settings settings;
                     if ("gtid".equals(newKind)) {
                         String gtid = s.queryString("SELECT @@GLOBAL.gtid_slave_pos");
@@ -440,20 +487,56 @@ public final class ExternalMasterResource extends TypedResource<Context, Externa
                         what = "re-pointed replication from " + stopped.appliedFile() + ":" + stopped.appliedPosition();
                     }
                     plan = Procedures.plan(engine, settings);
-                    apply(ctx, s, engine, plan, settings);
+                    if (channelChanged) {
+                        moveChannel(ctx, s, engine, plan, settings, from, stopped);
+                        running = to;
+                        what += " on " + to.label() + " (" + from.label() + " removed)";
+                    } else {
+                        apply(ctx, s, engine, plan, settings);
+                    }
                     procedure = plan.main().name();
                 }
             } finally {
-                if (wasRunning) restart(ctx, s);
+                if (wasRunning) restart(ctx, s, running);
             }
             ctx.progress().info(what + (wasRunning ? ", replication restarted" : ""));
             return new State(recorded, procedure, s.server().flavor().label(), s.server().version());
         }
     }
 
-    private static void restart(Context ctx, Session s) {
+    /**
+     * Moves replication to another channel from the position the old one applied. RDS allows one channel per source
+     * host and port, so the old channel is reset first; if the new one cannot be configured, the old one is put back
+     * at the same applied position, so nothing is lost either way.
+     */
+    private static void moveChannel(Context ctx, Session s, Procedures.Engine engine, Procedures.Plan plan,
+                                    Procedures.Settings settings, Channel from, ReplicaStatus stopped) {
+        invoke(s, Procedures.reset(engine, from));
         try {
-            s.call("mysql.rds_start_replication");
+            apply(ctx, s, engine, plan, settings);
+        } catch (RuntimeException e) {
+            try {
+                Procedures.Settings back = new Procedures.Settings(settings.host(), settings.port(), settings.user(), settings.password(),
+                        settings.gtid() == null && !settings.autoPosition() ? stopped.appliedFile() : null,
+                        settings.gtid() == null && !settings.autoPosition() ? stopped.appliedPosition() : null,
+                        settings.gtid(), settings.autoPosition(), null, settings.ssl(), settings.delaySeconds(), from);
+                apply(ctx, s, engine, Procedures.plan(engine, back), back);
+                ctx.progress().warn("moving replication to " + settings.channel().label() + " failed; " + from.label()
+                        + " was configured again at the position it had applied");
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+                throw new ProviderException.Precondition("moving replication from " + from.label() + " to " + settings.channel().label()
+                        + " failed (" + e.getMessage() + ") and " + from.label() + " could not be configured again (" + again.getMessage()
+                        + "): it had applied " + stopped.appliedFile() + ":" + stopped.appliedPosition()
+                        + "; run pulumi refresh, then pulumi up", e);
+            }
+            throw e;
+        }
+    }
+
+    private static void restart(Context ctx, Session s, Channel ch) {
+        try {
+            s.call(ch.procedure("rds_start_replication"), ch.args());
         } catch (SqlErrors.SqlFailure e) {
             ctx.progress().warn("replication was re-pointed but did not restart cleanly (" + e.getMessage()
                     + "); the ReplicationStart resource reports why on the next refresh");
@@ -463,10 +546,12 @@ public final class ExternalMasterResource extends TypedResource<Context, Externa
     @Override
     protected void delete(Context ctx, String id, State state) {
         try (Session s = ctx.open(state.inputs().replica(), "replica")) {
-            if (!Replication.status(s).configured()) return;
+            Channel ch = state.inputs().ch();
+            if (!Replication.status(s, ch).configured()) return;
             try {
                 // RDS's reset stops replication itself when it runs or is half-running
-                s.call(Procedures.reset(engine(s)));
+                Procedures.Call reset = Procedures.reset(engine(s), ch);
+                s.call(reset.procedure(), reset.args().toArray());
             } catch (SqlErrors.SqlFailure e) {
                 if (!Replication.isRefusal(e) || Replication.Refusal.of(e) != Replication.Refusal.NOT_CONFIGURED) throw e;
             }

@@ -1,6 +1,7 @@
 package io.rdsreplication.provider.resources.externalmaster;
 
 import io.rdsreplication.provider.core.ProviderException;
+import io.rdsreplication.provider.mysql.Channel;
 import io.rdsreplication.provider.mysql.ServerInfo;
 
 import java.util.ArrayList;
@@ -23,10 +24,15 @@ public final class Procedures {
      * {@code autoPosition} (MySQL), optionally with the MySQL GTID set the copy already holds ({@code gtidSet}).
      */
     public record Settings(String host, int port, String user, String password, String binlogFile, Long binlogPosition,
-                           String gtid, boolean autoPosition, String gtidSet, boolean ssl, int delaySeconds) {
+                           String gtid, boolean autoPosition, String gtidSet, boolean ssl, int delaySeconds, Channel channel) {
+        public Settings(String host, int port, String user, String password, String binlogFile, Long binlogPosition,
+                        String gtid, boolean autoPosition, String gtidSet, boolean ssl, int delaySeconds) {
+            this(host, port, user, password, binlogFile, binlogPosition, gtid, autoPosition, gtidSet, ssl, delaySeconds, Channel.DEFAULT);
+        }
+
         @Override
         public String toString() {
-            return "Settings[" + user + "@" + host + ":" + port + "]";
+            return "Settings[" + user + "@" + host + ":" + port + (channel.isDefault() ? "" : " channel " + channel) + "]";
         }
     }
 
@@ -34,6 +40,11 @@ public final class Procedures {
     public record Call(String procedure, List<Object> args) {
         public Call(String procedure, Object... args) {
             this(procedure, List.of(args));
+        }
+
+        /** {@code base} (a default-channel procedure) on {@code channel}: its {@code _for_channel} form on a named one. */
+        public static Call on(Channel channel, String base, Object... args) {
+            return new Call(channel.procedure(base), channel.args(args));
         }
 
         public String name() {
@@ -51,7 +62,15 @@ public final class Procedures {
      * whether the delay must then be set with {@code rds_set_source_delay} (when the main procedure does not take
      * one: plain {@code rds_set_external_master} keeps an existing delay, {@code _gtid} takes none).
      */
-    public record Plan(Call main, boolean delayAfter, String delayProcedure, boolean gtidPurged) {
+    public record Plan(Call main, boolean delayAfter, String delayProcedure, boolean gtidPurged, Channel channel) {
+        Plan(Call main, boolean delayAfter, String delayProcedure, boolean gtidPurged) {
+            this(main, delayAfter, delayProcedure, gtidPurged, Channel.DEFAULT);
+        }
+
+        /** The call that sets the delay afterwards. */
+        public Call delay(int seconds) {
+            return Call.on(channel, delayProcedure, seconds);
+        }
     }
 
     /** What the instance offers: its engine and, when they could be listed, its rds_* procedure names. */
@@ -86,10 +105,12 @@ public final class Procedures {
         if (name.equals("rds_set_external_source_gtid_purged")) return v.isMysql() && v.atLeast(8, 0, 37);
         if (name.equals("rds_set_external_master_gtid")) return v.isMariadb();
         if (name.equals("rds_replica_status")) return v.isMariadb() && v.atLeast(10, 5, 0);
+        if (name.endsWith("_for_channel")) return v.isMysql() && (v.atLeast(8, 0, 35) || v.major() == 5 && v.minor() == 7 && v.patch() >= 44);
         return true;
     }
 
     public static Plan plan(Engine e, Settings s) {
+        if (!s.channel().isDefault()) return planForChannel(e, s);
         ServerInfo v = e.server();
         int ssl = s.ssl() ? 1 : 0;
         int delay = s.delaySeconds();
@@ -144,19 +165,74 @@ public final class Procedures {
         return new Plan(main, e.has("rds_set_source_delay"), "mysql.rds_set_source_delay", false);
     }
 
+    /** Refuses a named channel where the instance has no multi-source procedures. */
+    public static void requireChannels(Engine e, Channel channel) {
+        if (channel.isDefault()) return;
+        ServerInfo v = e.server();
+        if (v.isMariadb()) {
+            throw new ProviderException.InvalidInput("channel", "names a multi-source replication channel, which RDS offers for MySQL "
+                    + "(8.0.35 and later, 8.4) only; the RDS instance runs MariaDB " + v.version() + ": leave channel unset");
+        }
+        if (!e.has("rds_set_external_source_for_channel")) {
+            throw new ProviderException.InvalidInput("channel", "names a multi-source replication channel, which needs the "
+                    + "*_for_channel procedures of RDS for MySQL 8.0.35 and later or 8.4; the instance runs MySQL " + v.version()
+                    + ": upgrade it, or leave channel unset");
+        }
+    }
+
+    /** Multi-source: the {@code rds_set_external_source*_for_channel} procedures, the channel as last argument. */
+    private static Plan planForChannel(Engine e, Settings s) {
+        requireChannels(e, s.channel());
+        ServerInfo v = e.server();
+        Channel ch = s.channel();
+        int ssl = s.ssl() ? 1 : 0;
+        int delay = s.delaySeconds();
+        if (s.gtid() != null) {
+            throw new ProviderException.InvalidInput("gtid", "is a MariaDB GTID position; the RDS instance runs MySQL " + v.version()
+                    + ": give the MySQL GTID set the copy holds with autoPosition, or binlogFile and binlogPosition");
+        }
+        if (s.autoPosition()) {
+            String name = "rds_set_external_source_with_auto_position";
+            boolean purged = s.gtidSet() != null && !s.gtidSet().isBlank();
+            if (purged && !e.has("rds_set_external_source_gtid_purged")) {
+                throw new ProviderException.InvalidInput("gtid", "starting auto-positioning after a copy needs "
+                        + "mysql.rds_set_external_source_gtid_purged (RDS for MySQL 8.0.37 and later, 8.4); the instance runs "
+                        + v.version() + ": upgrade it, or start from binlogFile and binlogPosition");
+            }
+            return new Plan(Call.on(ch, name, s.host(), s.port(), s.user(), s.password(), ssl, delay), false, null, purged, ch);
+        }
+        if (delay > 0) {
+            return new Plan(Call.on(ch, "rds_set_external_source_with_delay", s.host(), s.port(), s.user(), s.password(),
+                    s.binlogFile(), s.binlogPosition(), ssl, delay), false, null, false, ch);
+        }
+        // the plain procedure keeps the channel's delay: clear it afterwards when it has one
+        return new Plan(Call.on(ch, "rds_set_external_source", s.host(), s.port(), s.user(), s.password(), s.binlogFile(),
+                s.binlogPosition(), ssl), true, "rds_set_source_delay", false, ch);
+    }
+
     public static String reset(Engine e) {
         return "mysql." + e.reset();
     }
 
+    /** The reset of one channel: {@code rds_reset_external_source_for_channel} on a named one. */
+    public static Call reset(Engine e, Channel channel) {
+        if (channel.isDefault()) return new Call(reset(e));
+        return Call.on(channel, "rds_reset_external_source");
+    }
+
     public static Call startUntil(Engine e, String file, Long pos, String gtid) {
+        return startUntil(e, file, pos, gtid, Channel.DEFAULT);
+    }
+
+    public static Call startUntil(Engine e, String file, Long pos, String gtid, Channel channel) {
         String name = gtid != null ? "rds_start_replication_until_gtid" : "rds_start_replication_until";
-        if (!e.server().isMysql() || !e.has(name)) {
+        if (!e.server().isMysql() || !e.has(channel.procedure(name).substring("mysql.".length()))) {
             throw new ProviderException.InvalidInput(gtid != null ? "untilGtid" : "untilBinlogFile",
                     "replication until a position needs RDS for MySQL 5.7 or 8.0.26 and later; the instance runs "
                             + e.server().flavor().label() + " " + e.server().version());
         }
-        if (gtid != null) return new Call("mysql." + name, gtid);
-        return new Call("mysql." + name, file, pos);
+        if (gtid != null) return Call.on(channel, name, gtid);
+        return Call.on(channel, name, file, pos);
     }
 
     /** One {@code rds_set_external_source_gtid_purged(uuid, start, end)} call per interval of a MySQL GTID set. */

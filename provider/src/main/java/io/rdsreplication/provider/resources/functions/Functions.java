@@ -6,6 +6,7 @@ import io.rdsreplication.provider.core.Prop;
 import io.rdsreplication.provider.core.SchemaType;
 import io.rdsreplication.provider.core.TypedFunction;
 import io.rdsreplication.provider.mysql.BinlogRetention;
+import io.rdsreplication.provider.mysql.Channel;
 import io.rdsreplication.provider.mysql.ReplicaStatus;
 import io.rdsreplication.provider.mysql.Replication;
 import io.rdsreplication.provider.mysql.Session;
@@ -78,13 +79,15 @@ public final class Functions {
         }
     }
 
-    @SchemaType(token = "rdsreplication:index:getReplicaStatus", description = "Reads the RDS instance's replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege).")
+    @SchemaType(token = "rdsreplication:index:getReplicaStatus", description = "Reads the RDS instance's replica status (`SHOW REPLICA STATUS`, or `mysql.rds_replica_status` where the master user lacks the privilege), of the default channel or of the `channel` given.")
     public static final class ReplicaStatusFn extends TypedFunction<Context, ReplicaStatusFn.Args, ReplicaStatusFn.Result> {
         public record Args(
                 @Prop("Connection to the Amazon RDS instance, as its master user. Defaults to the provider's `replica` configuration.")
                 Connection replica,
                 @Prop("Connection to the external source, read for `safeToPurge` (the runbook's second guideline). Defaults to the provider's `source` configuration; without either, those outputs are absent.")
-                Connection source) {
+                Connection source,
+                @Prop("The multi-source replication channel to read (RDS for MySQL 8.0.35+, 8.4). Unset or empty: the default channel. A channel the instance does not have reads as not configured.")
+                String channel) {
         }
 
         public record Result(
@@ -134,12 +137,14 @@ public final class Functions {
         protected void check(Check<Args> c) {
             Connection.check(c, Args::replica);
             Connection.check(c, Args::source);
+            String why = Channel.invalid(c.news().channel());
+            if (why != null) c.fail(Args::channel, why);
         }
 
         @Override
         protected Result call(Context ctx, Args args) {
             try (Session s = ctx.open(args.replica(), "replica")) {
-                ReplicaStatus st = Replication.status(s);
+                ReplicaStatus st = Replication.status(s, Channel.of(args.channel()));
                 BinlogRetention.Report r = retention(ctx, args, s);
                 return new Result(st.ioRunning(), st.sqlRunning(), st.secondsBehind(), st.lastIoError(), st.lastSqlError(),
                         st.appliedFile(), st.appliedPosition(), st.sourceHost(), st.sourcePort(), st.sourceUser(), st.usingGtid(),
@@ -154,7 +159,7 @@ public final class Functions {
             boolean fallback = args.source() == null;
             if (fallback && (ctx.config() == null || ctx.config().source() == null)) return null;
             try (Session src = ctx.open(args.source(), "source")) {
-                return BinlogRetention.inspect(src, replica, new BinlogRetention.Options(0, true));
+                return BinlogRetention.inspect(src, replica, new BinlogRetention.Options(0, true, Channel.of(args.channel())));
             } catch (RuntimeException e) {
                 if (!fallback) throw e;
                 ctx.progress().warn("getReplicaStatus: could not read the source's binlogs for safeToPurge: " + e.getMessage());

@@ -10,6 +10,7 @@ import io.rdsreplication.provider.core.ProviderException;
 import io.rdsreplication.provider.core.SchemaType;
 import io.rdsreplication.provider.core.TypedResource;
 import io.rdsreplication.provider.mysql.BinlogRetention;
+import io.rdsreplication.provider.mysql.Channel;
 import io.rdsreplication.provider.mysql.ConnectionSpec;
 import io.rdsreplication.provider.mysql.ReplicaStatus;
 import io.rdsreplication.provider.mysql.Replication;
@@ -24,7 +25,7 @@ import io.rdsreplication.provider.resources.types.Connection;
 import java.util.List;
 
 /** rdsreplication:index:ReplicationStart — starts replication and proves it runs. */
-@SchemaType(token = ReplicationStartResource.TOKEN, description = "Starts replication on the RDS instance (runbook step 9) with `mysql.rds_start_replication` and confirms that it runs. Read shows a stopped or half-running replica as drift; `pulumi up` repairs it the way RDS allows (a half-running replica is stopped first, then started). A refusal of RDS is reported as RDS says it, with what to do. Delete calls `rds_stop_replication` unless replication is already stopped. Outputs which source binlogs have been applied, so you know which ones the source may purge (the runbook's second guideline). Import id: the replica's `host:port`.")
+@SchemaType(token = ReplicationStartResource.TOKEN, description = "Starts replication on the RDS instance (runbook step 9) with `mysql.rds_start_replication` and confirms that it runs. Read shows a stopped or half-running replica as drift; `pulumi up` repairs it the way RDS allows (a half-running replica is stopped first, then started). A refusal of RDS is reported as RDS says it, with what to do. Delete calls `rds_stop_replication` unless replication is already stopped. Outputs which source binlogs have been applied, so you know which ones the source may purge (the runbook's second guideline). With `channel` (multi-source, RDS for MySQL 8.0.35+, 8.4) it starts and reads that channel only, with `rds_start_replication_for_channel` and the other `*_for_channel` procedures. Import id: the replica's `host:port`, or `host:port#channel`.")
 public final class ReplicationStartResource extends TypedResource<Context, ReplicationStartResource.Args, ReplicationStartResource.State> {
     public static final String TOKEN = "rdsreplication:index:ReplicationStart";
     static final long STABLE_NANOS = 1_500_000_000L;
@@ -54,9 +55,16 @@ public final class ReplicationStartResource extends TypedResource<Context, Repli
             @Prop(value = "Only warn in the CLI, instead of refusing, when the binlog retention check finds a problem. Defaults to false.", defaultValue = "false", customDiff = true)
             Boolean binlogRetentionWarnOnly,
             @Prop(value = "RDS DB instance identifier. When the replica cannot reach the source, the error names the instance's current IP addresses (resolved now: a Multi-AZ failover changes them), which the source's firewall must allow. Recorded in place.", customDiff = true)
-            String dbInstanceIdentifier) {
+            String dbInstanceIdentifier,
+            @Prop(value = "The multi-source replication channel to start: the same as the ExternalMaster's `channel` (pass `externalMaster.channel`). Unset or empty: the default channel. Another channel replaces this resource.", customDiff = true,
+                    hint = ": the ExternalMaster's channel")
+            String channel) {
         boolean until() {
             return untilBinlogFile != null || untilGtid != null;
+        }
+
+        Channel ch() {
+            return Channel.of(channel);
         }
     }
 
@@ -113,6 +121,8 @@ public final class ReplicationStartResource extends TypedResource<Context, Repli
         if (in.untilGtid() != null && !Validation.isGtid(in.untilGtid())) {
             c.fail(Args::untilGtid, "must be a GTID like 3E11FA47-71CA-11E1-9E33-C80AA9429562:23");
         }
+        String why = Channel.invalid(in.channel());
+        if (why != null) c.fail(Args::channel, why);
     }
 
     @Override
@@ -124,6 +134,9 @@ public final class ReplicationStartResource extends TypedResource<Context, Repli
         if (d.changed(Args::minBinlogExpirySeconds)) d.put(Args::minBinlogExpirySeconds, false);
         if (d.changed(Args::binlogRetentionWarnOnly)) d.put(Args::binlogRetentionWarnOnly, false);
         if (d.changed(Args::dbInstanceIdentifier)) d.put(Args::dbInstanceIdentifier, false);
+        if (d.unknown(Args::channel) || !ExternalMasterResource.sameChannel(d.oldInputs().channel(), news.channel())) {
+            d.put(Args::channel, DiffResult.Kind.UPDATE_REPLACE);
+        }
         if (!news.until() && !Boolean.FALSE.equals(news.waitForRunning()) && !d.unknown(Args::waitForRunning)) {
             // drift: a stopped or broken replica is repaired by starting it again
             if (Boolean.FALSE.equals(d.olds().ioRunning())) d.putOutput(State::ioRunning, DiffResult.Kind.UPDATE);
@@ -135,7 +148,7 @@ public final class ReplicationStartResource extends TypedResource<Context, Repli
     protected Created<State> create(Context ctx, Args in, boolean preview) {
         if (preview) return new Created<>("", new State(in, null, null, null, null, null, null, null, null, null));
         try (Session s = ctx.open(in.replica(), "replica")) {
-            String id = s.spec().address();
+            String id = s.spec().address() + (in.ch().isDefault() ? "" : "#" + in.ch());
             retentionPreflight(ctx, s, in);
             ReplicaStatus st = start(ctx, s, in);
             return new Created<>(id, State.of(in, st, retention(ctx, s, in)));
@@ -161,17 +174,21 @@ public final class ReplicationStartResource extends TypedResource<Context, Repli
      * still connecting) is stopped first: rds_start_replication refuses it otherwise.
      */
     private static ReplicaStatus start(Context ctx, Session s, Args in) {
-        String id = s.spec().address();
-        ReplicaStatus st = Replication.status(s);
+        Channel ch = in.ch();
+        String id = s.spec().address() + (ch.isDefault() ? "" : " (" + ch.label() + ")");
+        String rid = s.spec().address() + (ch.isDefault() ? "" : "#" + ch);
+        if (!ch.isDefault()) Procedures.requireChannels(ExternalMasterResource.engine(s), ch);
+        ReplicaStatus st = Replication.status(s, ch);
         if (!st.configured()) {
             throw new ProviderException.Precondition("replication is not configured on " + id
-                    + ": the ExternalMaster resource must exist first (run pulumi refresh if it was reset by hand)");
+                    + ": the ExternalMaster resource must exist first" + (ch.isDefault() ? "" : ", with the same channel")
+                    + " (run pulumi refresh if it was reset by hand)");
         }
         boolean until = in.until();
-        Procedures.Call call = new Procedures.Call("mysql.rds_start_replication");
+        Procedures.Call call = Procedures.Call.on(ch, "rds_start_replication");
         if (until) {
             call = Procedures.startUntil(ExternalMasterResource.engine(s), in.untilBinlogFile(),
-                    in.untilBinlogPosition(), in.untilGtid());
+                    in.untilBinlogPosition(), in.untilGtid(), ch);
             int workers = Replication.parallelWorkers(s);
             if (workers > 1) {
                 throw new ProviderException.InvalidInput(in.untilGtid() != null ? "untilGtid" : "untilBinlogFile",
@@ -185,7 +202,7 @@ public final class ReplicationStartResource extends TypedResource<Context, Repli
             ctx.progress().warn("replication on " + id + " was " + (st.state() == ReplicaStatus.State.ON ? "running" : "half-running")
                     + " (I/O: " + st.ioState() + ", SQL: " + (st.sqlRunning() ? "Yes" : "No") + "): stopping it to start it again"
                     + (st.lastSqlErrno() != 0 ? "; the last SQL error was " + st.lastSqlErrno() : ""));
-            Replication.stop(s);
+            Replication.stop(s, ch);
         }
         try {
             s.call(call.procedure(), call.args().toArray());
@@ -204,12 +221,12 @@ public final class ReplicationStartResource extends TypedResource<Context, Repli
                         + e.getMessage());
             }
         }
-        if (Boolean.FALSE.equals(in.waitForRunning())) return Replication.status(s);
+        if (Boolean.FALSE.equals(in.waitForRunning())) return Replication.status(s, ch);
         long deadline = System.nanoTime() + (in.timeoutSeconds() == null ? 300 : in.timeoutSeconds()) * 1_000_000_000L;
         long settle = System.nanoTime() + 3_000_000_000L;
         long runningSince = 0;
         while (true) {
-            st = Replication.status(s);
+            st = Replication.status(s, ch);
             // both threads must stay up for a moment: the I/O thread shows Yes before the source has
             // accepted the binlog request (a purged binlog fails only then)
             if (st.running() && st.lastIoErrno() == 0 && st.lastSqlErrno() == 0) {
@@ -226,7 +243,7 @@ public final class ReplicationStartResource extends TypedResource<Context, Repli
             boolean failed = st.lastIoErrno() != 0 || st.lastSqlErrno() != 0 || !st.sqlRunning() && !until
                     && System.nanoTime() > settle;
             if (failed || System.nanoTime() > deadline) {
-                throw new Failed(id, st, "replication on " + id + " does not run: " + Diagnosis.of(st) + addresses(ctx, in, st));
+                throw new Failed(rid, st, "replication on " + id + " does not run: " + Diagnosis.of(st) + addresses(ctx, in, st));
             }
             ctx.progress().status("waiting for replication threads (I/O: " + st.ioState() + ", SQL: " + (st.sqlRunning() ? "Yes" : "No") + ")");
             ctx.sleep(250);
@@ -234,15 +251,15 @@ public final class ReplicationStartResource extends TypedResource<Context, Repli
         Integer max = in.maxLagSeconds();
         if (max != null) {
             while (st.secondsBehind() == null || st.secondsBehind() > max) {
-                if (!st.running()) throw new Failed(id, st, "replication on " + id + " stopped while catching up: " + Diagnosis.of(st));
+                if (!st.running()) throw new Failed(rid, st, "replication on " + id + " stopped while catching up: " + Diagnosis.of(st));
                 if (System.nanoTime() > deadline) {
-                    throw new Failed(id, st, "replication on " + id + " runs but is still " + st.secondsBehind()
+                    throw new Failed(rid, st, "replication on " + id + " runs but is still " + st.secondsBehind()
                             + " s behind the source after timeoutSeconds; raise timeoutSeconds or maxLagSeconds");
                 }
                 ctx.progress().status("catching up: " + st.secondsBehind() + " s behind the source (target " + max + " s), applied "
                         + st.appliedFile() + ":" + st.appliedPosition());
                 ctx.sleep(1000);
-                st = Replication.status(s);
+                st = Replication.status(s, ch);
             }
         }
         ctx.progress().info("replication running, " + st.secondsBehind() + " s behind, applied up to " + st.appliedFile()
@@ -254,14 +271,15 @@ public final class ReplicationStartResource extends TypedResource<Context, Repli
     protected State read(Context ctx, String id, State state, Args inputs) {
         Args known = inputs != null && inputs.replica() != null ? inputs : state.inputs();
         try (Session s = ctx.open(known.replica(), "replica")) {
-            ReplicaStatus st = Replication.status(s);
-            if (!st.configured()) return null;
             Args given = inputs != null ? inputs : state.inputs();
+            String channel = given.channel() != null ? given.channel() : ExternalMasterResource.channelOfImportId(id);
+            ReplicaStatus st = Replication.status(s, Channel.of(channel));
+            if (!st.configured()) return null;
             String em = given.externalMasterId() != null ? given.externalMasterId() : id;
             Args now = new Args(given.replica(), em, given.untilBinlogFile(), given.untilBinlogPosition(), given.untilGtid(),
                     given.waitForRunning() == null ? Boolean.TRUE : given.waitForRunning(), given.maxLagSeconds(),
                     given.timeoutSeconds() == null ? 300 : given.timeoutSeconds(), given.source(), given.minBinlogExpirySeconds(),
-                    given.binlogRetentionWarnOnly() == null ? Boolean.FALSE : given.binlogRetentionWarnOnly(), given.dbInstanceIdentifier());
+                    given.binlogRetentionWarnOnly() == null ? Boolean.FALSE : given.binlogRetentionWarnOnly(), given.dbInstanceIdentifier(), channel);
             return State.of(now, st, retention(ctx, s, now));
         }
     }
@@ -270,7 +288,7 @@ public final class ReplicationStartResource extends TypedResource<Context, Repli
     protected State update(Context ctx, String id, State olds, Args news, boolean preview) {
         if (preview) return new State(news, null, null, null, null, null, null, null, null, null);
         try (Session s = ctx.open(news.replica(), "replica")) {
-            ReplicaStatus st = Replication.status(s);
+            ReplicaStatus st = Replication.status(s, news.ch());
             if (!st.running() && !(news.until() && st.ioRunning() && st.lastSqlErrno() == 0)) {
                 retentionPreflight(ctx, s, news);
                 st = start(ctx, s, news);
@@ -316,7 +334,7 @@ public final class ReplicationStartResource extends TypedResource<Context, Repli
         }
         try (Session s = Session.open(src, "source")) {
             BinlogRetention.preflight(ctx.progress(), s, replica,
-                    new BinlogRetention.Options(in.minBinlogExpirySeconds(), Boolean.TRUE.equals(in.binlogRetentionWarnOnly())));
+                    new BinlogRetention.Options(in.minBinlogExpirySeconds(), Boolean.TRUE.equals(in.binlogRetentionWarnOnly()), in.ch()));
         }
     }
 
@@ -325,7 +343,7 @@ public final class ReplicationStartResource extends TypedResource<Context, Repli
         ConnectionSpec src = sourceOf(ctx, in);
         if (src == null) return null;
         try (Session s = Session.open(src, "source")) {
-            return BinlogRetention.inspect(s, replica, new BinlogRetention.Options(0, true));
+            return BinlogRetention.inspect(s, replica, new BinlogRetention.Options(0, true, in.ch()));
         } catch (ProviderException e) {
             ctx.progress().warn("could not read the source's binlogs for safeToPurge: " + e.getMessage());
             return null;
@@ -336,7 +354,7 @@ public final class ReplicationStartResource extends TypedResource<Context, Repli
     protected void delete(Context ctx, String id, State state) {
         try (Session s = ctx.open(state.inputs().replica(), "replica")) {
             // stopping twice, or a replica stopped by hand, is not an error
-            Replication.stop(s);
+            Replication.stop(s, state.inputs().ch());
         }
     }
 }

@@ -173,6 +173,19 @@ public final class SourceSnapshotResource extends TypedResource<Context, SourceS
                     + "); copying without that check");
             return;
         }
+        // multi-source: other channels replicate other sources' databases, which a copy of these does not touch;
+        // said, since the provider cannot see which databases they write
+        try {
+            for (var ch : Replication.namedChannels(r).entrySet()) {
+                if (ch.getValue().ioRunning() || ch.getValue().sqlRunning()) {
+                    ctx.progress().warn("channel '" + ch.getKey() + "' of " + replica.address() + " replicates from "
+                            + ch.getValue().sourceHost() + ":" + ch.getValue().sourcePort() + " during the copy of "
+                            + String.join(", ", dbs) + ": that source must not write these databases");
+                }
+            }
+        } catch (ProviderException e) {
+            // the default channel's check above is what protects the copy
+        }
         if (!st.ioRunning() && !st.sqlRunning()) return;
         throw new ProviderException.Precondition("the RDS instance " + replica.address() + " is replicating from "
                 + st.sourceHost() + ":" + st.sourcePort() + " (I/O thread " + st.ioState() + ", SQL thread "
