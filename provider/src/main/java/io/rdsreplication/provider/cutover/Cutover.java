@@ -2,6 +2,7 @@ package io.rdsreplication.provider.cutover;
 
 import io.rdsreplication.provider.core.CheckFailure;
 import io.rdsreplication.provider.resources.Context;
+import io.rdsreplication.provider.core.PausePoint;
 import io.rdsreplication.provider.core.ProviderException;
 import io.rdsreplication.provider.mysql.Binlog;
 import io.rdsreplication.provider.mysql.Channel;
@@ -196,6 +197,7 @@ public final class Cutover {
             step = s;
             ctx.progress().status("cutover: " + s.what());
             observer.reached(s);
+            PausePoint.reached("cutover." + s.name());
         }
 
         Result go() {
@@ -281,6 +283,7 @@ public final class Cutover {
                         + " after the reset");
             }
             Instant detachedAt = Instant.now();
+            PausePoint.reached("cutover.DETACHED");
             ctx.progress().info("cutover: done; the RDS instance no longer replicates and the source stays read-only");
             return new Result(fin, sourceGtid, replicaAt, replicaGtid, downtime, fencedAt, caughtUpAt, detachedAt, ended,
                     sums, fence.wasReadOnly());

@@ -25,59 +25,75 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("e2e")
 class CutoverCliIT {
     /**
-     * The provider killed while the cutover waits for the replica (its applier blocked by a table lock on RDS):
-     * nothing was fenced, so the source takes writes and still replicates to RDS; once the replica can apply again,
-     * the next `pulumi up` makes the whole cutover, every row on RDS once.
+     * The provider killed at every step of the cutover in turn, each `pulumi up` continuing where the killed one
+     * stopped: before the fence the source stays writable (and a row written then reaches RDS); behind the fence it
+     * is read-only, and the next preview tells the reviewer so; after the detach the next `up` records the switch as
+     * made. The last `up` completes with every row on RDS once.
      */
     @Test
-    void providerKilledBeforeTheFenceLeavesTheSourceWritableAndTheNextUpFinishes() throws Exception {
+    void providerKilledAtEveryStepInTurnThenTheNextUpFinishes() throws Exception {
         TestBed.resetReplica();
-        String user = TestBed.unique("cutk");
-        String db = TestBed.unique("cutkdb");
+        String user = TestBed.unique("cutx");
+        String db = TestBed.unique("cutxdb");
         Cli cli = Cli.init("examples/yaml", user);
+        int rows = 10;
         try {
             cli.pulumi("up", "--yes", "--skip-preview").ok();
             try (Connection c = TestBed.sourceRoot()) {
-                TestBed.exec(c, "CREATE DATABASE " + db, "CREATE TABLE " + db + ".t (id INT PRIMARY KEY, v VARCHAR(20))",
-                        "INSERT INTO " + db + ".t VALUES (1, 'src')");
+                TestBed.exec(c, "CREATE DATABASE " + db, "CREATE TABLE " + db + ".t (id INT PRIMARY KEY, v VARCHAR(20))");
+                for (int i = 1; i <= rows; i++) TestBed.exec(c, "INSERT INTO " + db + ".t VALUES (" + i + ", 'src')");
             }
-            assertEquals("1", TestBed.waitForReplica("SELECT COUNT(*) FROM " + db + ".t", "1", 60));
+            assertEquals("10", TestBed.waitForReplica("SELECT COUNT(*) FROM " + db + ".t", "10", 60));
             Files.copy(Path.of(CutoverCliIT.class.getResource("/cutover/Pulumi.yaml").toURI()), cli.prog.resolve("Pulumi.yaml"),
                     StandardCopyOption.REPLACE_EXISTING);
             cli.pulumi("config", "set", "checksumTable", db + ".t").ok();
-            cli.pulumi("config", "set", "wayBackSsl", String.valueOf(TestBed.replicaIsMysql())).ok();
-            try (Connection lock = TestBed.replicaRoot()) {
-                TestBed.exec(lock, "LOCK TABLES " + db + ".t WRITE"); // the replica's applier waits behind it
-                try (Connection c = TestBed.sourceRoot()) {
-                    TestBed.exec(c, "INSERT INTO " + db + ".t VALUES (2, 'src')");
-                }
-                Path log = Files.createTempFile("cutover-killed", ".log");
+            cli.pulumi("config", "set", "wayBack", "false").ok();
+            for (String point : new String[] {"CATCH_UP", "FENCE", "FINAL_POSITION", "FINAL_APPLY", "CHECKSUM", "DETACH", "DETACHED"}) {
+                Path marker = Files.createTempFile("cutover-pause", ".txt");
+                Files.delete(marker);
+                Path log = Files.createTempFile("cutover-kill-" + point, ".log");
+                cli.env(io.rdsreplication.provider.core.PausePoint.VARIABLE, "cutover." + point + "=" + marker);
                 Process up = cli.spawn(log, "up", "--yes", "--skip-preview");
-                ProcessHandle plugin = Cli.awaitPlugin(up);
-                assertTrue(plugin != null, "the plugin started");
-                Thread.sleep(8000); // the cutover is waiting for the blocked replica by now
-                assertEquals("0", readOnly(), "not fenced while the replica has not caught up");
-                plugin.destroyForcibly();
-                up.waitFor();
-                assertEquals("0", readOnly(), "a provider killed before the fence leaves the source writable");
-                assertEquals("Yes", TestBed.replicaStatus().getOrDefault("Slave_IO_Running",
-                        TestBed.replicaStatus().get("Replica_IO_Running")), "and still replicating");
-                TestBed.exec(lock, "UNLOCK TABLES");
+                try {
+                    for (int i = 0; i < 1200 && !(Files.exists(marker) && Files.size(marker) > 0) && up.isAlive(); i++) Thread.sleep(100);
+                    assertTrue(Files.exists(marker), point + ": the cutover reached the step: " + Files.readString(log));
+                    // the plugin process that runs the cutover (the CLI may have started others), by the id it wrote
+                    ProcessHandle plugin = ProcessHandle.of(Long.parseLong(Files.readString(marker).trim())).orElseThrow();
+                    plugin.destroyForcibly();
+                    plugin.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    up.waitFor(120, java.util.concurrent.TimeUnit.SECONDS);
+                } finally {
+                    cli.env(io.rdsreplication.provider.core.PausePoint.VARIABLE, "");
+                    up.destroyForcibly();
+                }
+                boolean fenced = "1".equals(readOnly());
+                assertEquals(!point.equals("CATCH_UP") && !point.equals("FENCE"), fenced, point + ": fenced from the fence on, not before");
+                boolean attached = !TestBed.replicaStatus().getOrDefault("Source_Host", "").isEmpty();
+                assertEquals(!point.equals("DETACHED"), attached, point + ": attached until the detach");
+                if (!fenced) {
+                    rows++;
+                    try (Connection c = TestBed.sourceRoot()) {
+                        TestBed.exec(c, "INSERT INTO " + db + ".t VALUES (" + rows + ", 'src')");
+                    }
+                }
+                cli.pulumi("refresh", "--yes").ok();
+                if (fenced) {
+                    var preview = cli.pulumi("preview").ok();
+                    assertTrue(preview.out().contains("is read-only now"), point + ": the preview says the source is fenced:\n" + preview.out());
+                }
             }
-            try (Connection c = TestBed.sourceRoot()) {
-                TestBed.exec(c, "INSERT INTO " + db + ".t VALUES (3, 'src')");
-            }
-            cli.pulumi("refresh", "--yes").ok();
-            var up = cli.pulumi("up", "--yes", "--skip-preview").ok();
-            assertTrue(up.out().contains("cutover complete"), up.out());
-            assertEquals("1", readOnly(), "fenced once the cutover is made");
+            var last = cli.pulumi("up", "--yes", "--skip-preview").ok();
+            assertTrue(last.out().contains("already made"), "the switch made by the killed run is recorded:\n" + last.out());
+            assertEquals("1", readOnly(), "the source stays fenced after the cutover");
             try (Connection r = TestBed.replicaRoot()) {
-                assertEquals("3", TestBed.query(r, "SELECT COUNT(*) AS n FROM " + db + ".t").get(0).get("n"), "every row on RDS once");
+                assertEquals(Integer.toString(rows), TestBed.query(r, "SELECT COUNT(DISTINCT id) AS n FROM " + db + ".t").get(0).get("n"),
+                        "every row on RDS");
+                assertEquals(Integer.toString(rows), TestBed.query(r, "SELECT COUNT(*) AS n FROM " + db + ".t").get(0).get("n"), "once");
             }
             cli.pulumi("preview", "--expect-no-changes").ok();
         } finally {
-            cli.pulumi("destroy", "--yes");
             cleanUp(db);
+            cli.pulumi("destroy", "--yes");
         }
     }
 

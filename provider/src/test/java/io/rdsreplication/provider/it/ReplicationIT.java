@@ -594,4 +594,67 @@ class ReplicationIT {
             assertTrue(notConfigured(), "nothing was configured");
         }
     }
+
+    /** Whether the replica has RDS's multi-source procedures (RDS for MySQL 8.0.35+, 8.4; the test bed's MySQL generations). */
+    static boolean hasChannels() throws Exception {
+        try (Connection c = TestBed.replicaRoot()) {
+            return !TestBed.query(c, "SELECT 1 AS x FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = 'mysql' "
+                    + "AND ROUTINE_NAME = 'rds_set_external_source_for_channel'").isEmpty();
+        }
+    }
+
+    static Map<String, String> channelStatus(String channel) throws Exception {
+        try (Connection c = TestBed.replicaRoot()) {
+            for (var row : TestBed.query(c, "SHOW REPLICA STATUS")) {
+                if (channel.equalsIgnoreCase(row.get("Channel_Name"))) return row;
+            }
+            return Map.of();
+        }
+    }
+
+    /**
+     * A named channel: where the RDS instance has no multi-source procedures (RDS for MariaDB, older MySQL) it is
+     * refused naming the field before any procedure is called; where it has them, the channel is configured, started
+     * and read on its own (the default channel stays unconfigured), and delete removes that channel only.
+     */
+    @Test
+    void aNamedChannelIsItsOwnReplicationOrRefusedByName() throws Exception {
+        if (!TestBed.replicaIsMysql() || !hasChannels()) {
+            int before = history();
+            var e = assertThrows(StatusRuntimeException.class, () -> create(p, EM, emInputs("channel", "it_a")));
+            assertTrue(e.getStatus().getDescription().contains("channel"), e.getMessage());
+            assertTrue(e.getStatus().getDescription().contains(TestBed.replicaIsMysql() ? "8.0.35" : "MariaDB"), e.getMessage());
+            assertEquals(before, history(), "nothing was called on the RDS instance");
+            assertTrue(notConfigured(), ReplicationIT::status);
+            return;
+        }
+        table("ch");
+        Created em = create(p, EM, emInputs("channel", "it_a"));
+        assertEquals("rds_set_external_source_for_channel", em.state().get("procedure"));
+        assertTrue(em.id().contains("#it_a"), em.id());
+        Created rs = create(p, RS, Map.of("externalMasterId", em.id(), "channel", "it_a", "timeoutSeconds", 60.0));
+        assertEquals(true, rs.state().get("ioRunning"));
+        var row = channelStatus("it_a");
+        assertEquals("Yes", row.get("Replica_IO_Running"), row::toString);
+        assertEquals("Yes", row.get("Replica_SQL_Running"), row::toString);
+        assertTrue(channelStatus("").isEmpty(), "the default channel stays unconfigured");
+        sourceExec("INSERT INTO " + db + ".ch VALUES (1, 'one')");
+        assertEquals("1", TestBed.waitForReplica("SELECT COUNT(*) FROM " + db + ".ch", "1", 60));
+        // read: the channel's own row; the default channel's reader sees nothing configured
+        var read = p.read(EM, em.id(), em.state(), em.inputs());
+        assertEquals(em.id(), read.getId());
+        assertEquals("it_a", ProviderProcess.decode(read.getInputs()).get("channel"));
+        var d = p.diff(EM, em.id(), ProviderProcess.decode(read.getProperties()), p.checked(EM, em.inputs(), em.inputs()));
+        assertEquals(Provider.DiffResponse.DiffChanges.DIFF_NONE, d.getChanges(), d.toString());
+        // import by host:port#channel
+        var imported = p.read(EM, "127.0.0.1:" + TestBed.replicaPort() + "#it_a", Map.of(), Map.of());
+        assertEquals(USER, ProviderProcess.decode(imported.getInputs()).get("replicationUser"));
+        // another configuration on the same channel is refused with the import id to use
+        var e = assertThrows(StatusRuntimeException.class, () -> create(p, EM, emInputs("channel", "it_a")));
+        assertTrue(e.getStatus().getDescription().contains(TestBed.replicaPort() + "#it_a"), e.getMessage());
+        p.delete(RS, rs.id(), rs.state());
+        assertEquals("No", channelStatus("it_a").get("Replica_IO_Running"));
+        p.delete(EM, em.id(), em.state());
+        assertTrue(channelStatus("it_a").isEmpty(), "delete resets the channel");
+    }
 }

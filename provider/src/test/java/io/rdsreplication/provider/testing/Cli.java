@@ -104,6 +104,22 @@ public final class Cli {
         return transcript.toString();
     }
 
+    /** Sets a secret config value, passed on standard input (never in the arguments); not recorded in the transcript. */
+    public void setSecret(String key, String value) throws Exception {
+        Path f = Files.createTempFile(work, "secret", ".txt"); // owner-only
+        try {
+            Files.writeString(f, value);
+            ProcessBuilder pb = new ProcessBuilder(TestBed.get("PULUMI"), "config", "set", "--secret", "--path", key)
+                    .directory(prog.toFile()).redirectErrorStream(true).redirectInput(f.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) throw new AssertionError("config set --secret " + key + ": " + out);
+        } finally {
+            Files.deleteIfExists(f);
+        }
+    }
+
     /** A config value; not recorded in the transcript (it may be a secret the tests look for). */
     public String config(String key) throws Exception {
         int mark = transcript.length();

@@ -129,7 +129,10 @@ public final class CutoverResource extends TypedResource<Context, CutoverResourc
 
     @Override
     protected Created<State> create(Context ctx, Args in, boolean preview) {
-        if (preview) return new Created<>("", new State(in, null, null, null, null, null, null, null, null, null));
+        if (preview) {
+            previewObservation(ctx, in);
+            return new Created<>("", new State(in, null, null, null, null, null, null, null, null, null));
+        }
         ConnectionSpec src = ctx.connection(in.source(), "source");
         ConnectionSpec rep = ctx.connection(in.replica(), "replica");
         Cutover.Result r;
@@ -163,6 +166,30 @@ public final class CutoverResource extends TypedResource<Context, CutoverResourc
         } catch (RuntimeException e) {
             throw initFailed(id, done, "the cutover is complete (the RDS instance is detached and the source read-only), but the way back "
                     + "could not be set up: " + e.getMessage() + "; fix that and run pulumi up again to retry the way back", e);
+        }
+    }
+
+    /**
+     * What a reviewer should know before the cutover runs: a source that is read-only already (an earlier cutover
+     * interrupted behind its fence, whose provider was killed) or a replica that replicates no more. Best effort: a
+     * preview that cannot reach the servers says nothing more.
+     */
+    private static void previewObservation(Context ctx, Args in) {
+        try {
+            ConnectionSpec src = ctx.connection(in.source(), "source");
+            ConnectionSpec rep = ctx.connection(in.replica(), "replica");
+            try (Session s = Session.open(src, "source"); Session p = Session.open(rep, "replica")) {
+                Cutover.Observed seen = Cutover.observe(s, p);
+                if (seen.sourceReadOnly()) {
+                    ctx.progress().warn("the source " + src.address() + " is read-only now: " + seen.describe()
+                            + (seen.replicaAttached() ? "; an earlier cutover was interrupted behind its fence, and this one finishes it"
+                            : "; this records the switch as made"));
+                } else if (!seen.replicaAttached()) {
+                    ctx.progress().warn("the RDS instance " + rep.address() + " does not replicate from the source now: the cutover will fail at its first step");
+                }
+            }
+        } catch (RuntimeException e) {
+            // unknown connections in a preview, or servers out of reach: the real run reports what matters
         }
     }
 
