@@ -2,7 +2,6 @@ package io.rdsreplication.provider.it;
 
 import io.rdsreplication.provider.testing.TestBed;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -43,22 +42,19 @@ class ChannelEmulationIT {
     static final String DELAY_RANGE = "For source delay the value must be between 0 and 86400 inclusive.";
     static final String READ_REPLICA = "Permission Denied: This instance is a RDS Read Replica.";
 
-    static int ssl;
+    int ssl;
     String user;
     String password;
     String dbA;
     String dbB;
 
-    @BeforeAll
-    static void multiSource() {
-        assumeTrue(TestBed.replicaIsMysql(), "multi-source replication (*_for_channel) is RDS for MySQL's");
-        assumeTrue(TestBed.hasSource2(), "source2 is not up (testbed.sh starts it beside a MySQL replica)");
-        ssl = TestBed.sourceIsMysql() ? 1 : 0;   // caching_sha2_password needs TLS; a MariaDB source has no client certs
-    }
-
     @BeforeEach
     void accounts() throws SQLException {
+        // per test, so that each shows as skipped
+        assumeTrue(TestBed.replicaIsMysql(), "multi-source replication (*_for_channel) is RDS for MySQL's");
+        assumeTrue(TestBed.hasSource2(), "source2 is not up (testbed.sh starts it beside a MySQL replica)");
         resetChannels();
+        ssl = TestBed.sourceIsMysql() ? 1 : 0;   // caching_sha2_password needs TLS; a MariaDB source has no client certs
         user = TestBed.unique("chrepl");
         password = "pw'\\-" + UUID.randomUUID().toString().substring(0, 12);
         dbA = TestBed.unique("chdba");
@@ -74,6 +70,7 @@ class ChannelEmulationIT {
 
     @AfterEach
     void cleanUp() throws SQLException {
+        if (user == null) return;   // skipped before anything was made
         resetChannels();
         try (Connection c = TestBed.replicaRoot()) {
             TestBed.exec(c, "DELETE FROM mysql.rds_history WHERE action = 'disable set master' AND master_user = 'rdsrepladmin'",
