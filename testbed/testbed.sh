@@ -2,15 +2,18 @@
 # The local test bed: two MySQL-family servers (an external "source" and an "RDS replica" carrying emulated
 # mysql.rds_* procedures), moto in server mode for EC2/RDS, and the pulumi CLI. Everything listens on
 # 127.0.0.1, lives under .testbed/ (git-ignored) and is stopped by the PIDs recorded there.
+# When the replica is RDS for MySQL (generations mysql80, mysql84: multi-source replication, *_for_channel), a
+# second source "source2" (the source's engine, server-id 3) runs too, so two sources can feed one replica.
 #   testbed.sh up | down | status | prepare ENGINE...
 # ENGINES=<source>:<replica> picks the engines (see testbed/engines.sh; default mariadb1011:mariadb1011).
-# Ports: SOURCE_PORT (13306), REPLICA_PORT (13307), MOTO_PORT (15000).
+# Ports: SOURCE_PORT (13306), REPLICA_PORT (13307), MOTO_PORT (15000), SOURCE2_PORT (SOURCE_PORT + 2).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TB=${TESTBED_DIR:-$ROOT/.testbed}
 SOURCE_PORT=${SOURCE_PORT:-13306}
 REPLICA_PORT=${REPLICA_PORT:-13307}
 MOTO_PORT=${MOTO_PORT:-15000}
+SOURCE2_PORT=${SOURCE2_PORT:-$((SOURCE_PORT + 2))}
 MOTO_VERSION=5.2.5
 RUNUSER=$(id -un)
 log() { printf 'testbed: %s\n' "$*" >&2; }
@@ -135,6 +138,14 @@ setup_source() {
   test_root_sql "$(secret source-root)" | rootsql source
 }
 
+# source2 runs only beside an RDS for MySQL replica: multi-source replication (the *_for_channel procedures) is
+# RDS for MySQL's; RDS for MariaDB has no channels.
+wants_source2() { [ "$(engine_generation "$REPLICA_ENGINE")" != mariadb ]; }
+
+setup_source2() {
+  test_root_sql "$(secret source2-root)" | rootsql source2
+}
+
 setup_replica() {
   local apw; apw=$(secret replica-admin)
   test_root_sql "$(secret replica-root)" | rootsql replica
@@ -213,6 +224,15 @@ REPLICA_FLAVOR=$(engine_flavor "$REPLICA_ENGINE")
 SOURCE_VERSION=$(env_value "$(server_version source)")
 REPLICA_VERSION=$(env_value "$(server_version replica)")
 ENV
+  if alive "$TB/source2/mysqld.pid"; then
+    cat >>"$TB/env.tmp" <<ENV
+SOURCE2_HOST=127.0.0.1
+SOURCE2_PORT=$SOURCE2_PORT
+SOURCE2_ROOT_USER=root
+SOURCE2_ROOT_PASSWORD=$(secret source2-root)
+SOURCE2_SOCKET=$(sock source2)
+ENV
+  fi
   chmod 600 "$TB/env.tmp"; mv "$TB/env.tmp" "$TB/env"
 }
 
@@ -227,12 +247,19 @@ case "${1:-up}" in
     echo "$ENGINES" >"$TB/engines.pair"
     start_server source "$SOURCE_PORT" 1 "$SOURCE_ENGINE" --ssl-ca="$TB/tls/ca.pem" \
       --ssl-cert="$TB/tls/server-cert.pem" --ssl-key="$TB/tls/server-key.pem"
+    if wants_source2; then
+      start_server source2 "$SOURCE2_PORT" 3 "$SOURCE_ENGINE" --ssl-ca="$TB/tls/ca.pem" \
+        --ssl-cert="$TB/tls/server-cert.pem" --ssl-key="$TB/tls/server-key.pem"
+    else
+      stop_pidfile "$TB/source2/mysqld.pid" source2
+    fi
     # the replica gets the test bed's certificate too, except MariaDB 10.11 (no TLS there, as before):
     # MariaDB 11.4+ would spend seconds generating one at every start
     replica_tls=()
     [ "$REPLICA_ENGINE" = mariadb1011 ] || replica_tls=(--ssl-cert="$TB/tls/server-cert.pem" --ssl-key="$TB/tls/server-key.pem")
     start_server replica "$REPLICA_PORT" 2 "$REPLICA_ENGINE" --read-only=0 --performance-schema=ON "${replica_tls[@]}"
     setup_source
+    if wants_source2; then setup_source2; fi
     setup_replica
     start_moto
     [ "${TESTBED_SKIP_PULUMI:-0}" = 1 ] || pulumi_cli
@@ -242,12 +269,13 @@ case "${1:-up}" in
   down)
     stop_pidfile "$TB/moto/moto.pid" moto
     stop_pidfile "$TB/replica/mysqld.pid" replica
+    stop_pidfile "$TB/source2/mysqld.pid" source2
     stop_pidfile "$TB/source/mysqld.pid" source
     rm -f "$TB/env"
     ;;
   status)
     [ -s "$TB/engines.pair" ] && echo "engines: $(cat "$TB/engines.pair")"
-    for p in source/mysqld.pid replica/mysqld.pid moto/moto.pid; do
+    for p in source/mysqld.pid source2/mysqld.pid replica/mysqld.pid moto/moto.pid; do
       if alive "$TB/$p"; then echo "$p: running ($(cat "$TB/$p"))"; else echo "$p: stopped"; fi
     done
     ;;

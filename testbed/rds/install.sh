@@ -19,8 +19,8 @@ GEN=$1; shift
 shift
 case "$GEN" in
   mariadb) FILES=(common.sql mariadb.sql) ;;
-  mysql80) FILES=(common.sql mysql80.sql) ;;
-  mysql84) FILES=(common.sql mysql80.sql mysql84.sql) ;;
+  mysql80) FILES=(common.sql mysql80.sql channels.sql) ;;
+  mysql84) FILES=(common.sql mysql80.sql channels.sql mysql84.sql) ;;
   *) echo "install.sh: unknown generation '$GEN' (mariadb, mysql80, mysql84)" >&2; exit 2 ;;
 esac
 if [ -z "${RDS_ADMIN_PASSWORD:-}" ]; then

@@ -7,19 +7,19 @@ DROP PROCEDURE IF EXISTS mysql.rds_set_external_source //
 CREATE PROCEDURE mysql.rds_set_external_source(IN host VARCHAR(255), IN port INT, IN user TEXT, IN passwd TEXT,
     IN name TEXT, IN pos BIGINT UNSIGNED, IN enable_ssl_encryption TINYINT(1))
   SQL SECURITY DEFINER
-  CALL mysql.rds_emul_set_master(host, port, user, passwd, name, pos, enable_ssl_encryption, NULL, 0, 0) //
+  CALL mysql.rds_emul_set_master(host, port, user, passwd, name, pos, enable_ssl_encryption, NULL, 0, '') //
 
 DROP PROCEDURE IF EXISTS mysql.rds_set_external_source_with_delay //
 CREATE PROCEDURE mysql.rds_set_external_source_with_delay(IN host VARCHAR(255), IN port INT, IN user TEXT,
     IN passwd TEXT, IN name TEXT, IN pos BIGINT UNSIGNED, IN enable_ssl_encryption TINYINT(1), IN delay INT)
   SQL SECURITY DEFINER
-  CALL mysql.rds_emul_set_master(host, port, user, passwd, name, pos, enable_ssl_encryption, delay, 1, 0) //
+  CALL mysql.rds_emul_set_master(host, port, user, passwd, name, pos, enable_ssl_encryption, delay, 1, '') //
 
 DROP PROCEDURE IF EXISTS mysql.rds_set_external_source_with_auto_position //
 CREATE PROCEDURE mysql.rds_set_external_source_with_auto_position(IN host VARCHAR(255), IN port INT, IN user TEXT,
     IN passwd TEXT, IN enable_ssl_encryption TINYINT(1), IN delay INT)
   SQL SECURITY DEFINER
-  CALL mysql.rds_emul_set_master(host, port, user, passwd, NULL, NULL, enable_ssl_encryption, delay, 1, 1) //
+  CALL mysql.rds_emul_set_master(host, port, user, passwd, NULL, NULL, enable_ssl_encryption, delay, 2, '') //
 
 DROP PROCEDURE IF EXISTS mysql.rds_reset_external_source //
 CREATE PROCEDURE mysql.rds_reset_external_source()

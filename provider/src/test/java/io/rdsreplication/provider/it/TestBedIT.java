@@ -84,6 +84,26 @@ class TestBedIT {
     }
 
     @Test
+    void secondSourceRunsBesideAnRdsForMysqlReplicaOnly() throws Exception {
+        // multi-source replication (the *_for_channel procedures) is RDS for MySQL's: source2 runs for those replicas
+        assertEquals(TestBed.replicaIsMysql(), TestBed.hasSource2(), "source2 runs exactly when the replica is RDS for MySQL");
+        if (!TestBed.hasSource2()) return;
+        assertTrue(TestBed.source2Port() != TestBed.sourcePort() && TestBed.source2Port() != TestBed.replicaPort());
+        try (Connection s1 = TestBed.sourceRoot(); Connection s2 = TestBed.source2()) {
+            var one = TestBed.query(s1, "SELECT VERSION() AS v, @@server_uuid AS u, @@log_bin AS b, @@gtid_mode AS g").get(0);
+            var two = TestBed.query(s2, "SELECT VERSION() AS v, @@server_uuid AS u, @@log_bin AS b, @@gtid_mode AS g, "
+                    + "@@server_id AS id").get(0);
+            assertEquals(one.get("v"), two.get("v"), "the source's engine");
+            assertEquals("3", two.get("id"));
+            assertFalse(one.get("u").equals(two.get("u")), "a server of its own");
+            assertEquals("1", two.get("b"));
+            assertEquals(one.get("g"), two.get("g"), "the source's flavour arguments");
+            // the test bed's certificate, as on the source
+            assertFalse(TestBed.query(s2, "SHOW GLOBAL VARIABLES LIKE 'ssl_cert'").get(0).get("Value").isEmpty());
+        }
+    }
+
+    @Test
     void awsApisAnswerFromMoto() {
         var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
         URI endpoint = URI.create(TestBed.get("AWS_ENDPOINT_URL"));

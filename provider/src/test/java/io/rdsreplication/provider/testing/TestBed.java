@@ -65,6 +65,19 @@ public final class TestBed {
         return Integer.parseInt(get("REPLICA_PORT"));
     }
 
+    /**
+     * Whether the second source runs: testbed.sh starts it (the source's engine, server-id 3) beside an RDS for MySQL
+     * replica only, for multi-source replication (the *_for_channel procedures), and then writes SOURCE2_* to
+     * .testbed/env.
+     */
+    public static boolean hasSource2() {
+        return env().containsKey("SOURCE2_PORT");
+    }
+
+    public static int source2Port() {
+        return Integer.parseInt(get("SOURCE2_PORT"));
+    }
+
     /** The source's engine id (mariadb1011, mariadb114, mysql80, mysql9, mariadb118: see testbed/engines.sh). */
     public static String sourceEngine() {
         return env().getOrDefault("SOURCE_ENGINE", "mariadb1011");
@@ -97,6 +110,11 @@ public final class TestBed {
 
     public static Connection sourceRoot() throws SQLException {
         return connect(sourcePort(), get("SOURCE_ROOT_USER"), get("SOURCE_ROOT_PASSWORD"));
+    }
+
+    /** Root on the second source (see {@link #hasSource2()}). */
+    public static Connection source2() throws SQLException {
+        return connect(source2Port(), get("SOURCE2_ROOT_USER"), get("SOURCE2_ROOT_PASSWORD"));
     }
 
     public static Connection replicaRoot() throws SQLException {
