@@ -628,8 +628,8 @@ class ReplicationIT {
             assertTrue(notConfigured(), ReplicationIT::status);
             return;
         }
-        table("ch");
         Created em = create(p, EM, emInputs("channel", "it_a"));
+        table("ch"); // after the starting position: replicated
         assertEquals("rds_set_external_source_for_channel", em.state().get("procedure"));
         assertTrue(em.id().contains("#it_a"), em.id());
         Created rs = create(p, RS, Map.of("externalMasterId", em.id(), "channel", "it_a", "timeoutSeconds", 60.0));
