@@ -343,7 +343,7 @@ public final class Cutover {
             ReplicaStatus st;
             String retrieved = null;
             if (replica.server().isMysql()) {
-                var rows = replica.query(replica.server().atLeast(8, 0, 22) ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS");
+                var rows = Replication.mysqlStatusRows(replica);
                 st = ReplicaStatus.fromRows(rows);
                 for (var row : rows) { // the default channel's row: other channels may replicate from other sources
                     if (!Channel.DEFAULT.names(row.getOrDefault("Channel_Name", ""))) continue;

@@ -24,8 +24,7 @@ public final class Replication {
     public static ReplicaStatus status(Session s, Channel channel) {
         ServerInfo v = s.server();
         if (v.isMysql()) {
-            // MySQL 8.4 and 9.x only know the new statement; 8.0.22+ has both
-            return ReplicaStatus.fromRows(s.query(v.atLeast(8, 0, 22) ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS"), channel);
+            return ReplicaStatus.fromRows(mysqlStatusRows(s), channel);
         }
         if (!channel.isDefault()) return ReplicaStatus.NOT_CONFIGURED; // RDS for MariaDB has no channels
         try {
@@ -37,12 +36,16 @@ public final class Replication {
         return ReplicaStatus.fromRows(s.call("mysql.rds_replica_status"));
     }
 
+    /** MySQL's status rows, one per channel (8.4 and 9.x only know the new statement; 8.0.22+ has both). */
+    public static List<Map<String, String>> mysqlStatusRows(Session s) {
+        return s.query(s.server().atLeast(8, 0, 22) ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS");
+    }
+
     /** The named channels MySQL lists besides the default one (multi-source); empty on MariaDB. */
     public static java.util.Map<String, ReplicaStatus> namedChannels(Session s) {
         java.util.Map<String, ReplicaStatus> out = new java.util.LinkedHashMap<>();
         if (!s.server().isMysql()) return out;
-        var rows = s.query(s.server().atLeast(8, 0, 22) ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS");
-        for (Map<String, String> r : rows) {
+        for (Map<String, String> r : mysqlStatusRows(s)) {
             String name = r.getOrDefault("Channel_Name", "");
             if (!name.isEmpty()) out.put(name, ReplicaStatus.fromRows(List.of(r), Channel.of(name)));
         }

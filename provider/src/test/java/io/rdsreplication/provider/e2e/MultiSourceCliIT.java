@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,15 +21,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @Tag("e2e")
 class MultiSourceCliIT {
-    static Map<String, String> channel(String name) throws Exception {
-        try (Connection c = TestBed.replicaRoot()) {
-            for (var row : TestBed.query(c, "SHOW REPLICA STATUS")) {
-                if (name.equalsIgnoreCase(row.get("Channel_Name"))) return row;
-            }
-            return Map.of();
-        }
-    }
-
     static String count(Connection c, String table) throws Exception {
         return TestBed.query(c, "SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM " + table).get(0).values().toString();
     }
@@ -63,11 +53,11 @@ class MultiSourceCliIT {
             cli.pulumi("config", "set", "databaseB", dbB).ok();
             var up = cli.pulumi("up", "--yes", "--skip-preview").ok();
             for (String ch : new String[] {"source_a", "source_b"}) {
-                var row = channel(ch);
+                var row = TestBed.channelStatus(ch);
                 assertEquals("Yes", row.get("Replica_IO_Running"), ch + ": " + row + "\n" + up.out());
                 assertEquals("Yes", row.get("Replica_SQL_Running"), ch + ": " + row);
             }
-            assertTrue(channel("").isEmpty(), "the default channel is not used");
+            assertTrue(TestBed.channelStatus("").isEmpty(), "the default channel is not used");
             assertEquals("rds_set_external_source_for_channel", cli.pulumi("stack", "output", "procedureB").ok().out().trim());
 
             // writes on both sources while both channels run
@@ -91,8 +81,8 @@ class MultiSourceCliIT {
             }
             cli.pulumi("config", "set", "channelB", "source_b2").ok();
             var move = cli.pulumi("up", "--yes", "--skip-preview").ok();
-            assertTrue(channel("source_b").isEmpty(), "the old channel is gone:\n" + move.out());
-            assertEquals("Yes", channel("source_b2").get("Replica_SQL_Running"), move.out());
+            assertTrue(TestBed.channelStatus("source_b").isEmpty(), "the old channel is gone:\n" + move.out());
+            assertEquals("Yes", TestBed.channelStatus("source_b2").get("Replica_SQL_Running"), move.out());
             try (Connection b = TestBed.source2()) {
                 for (int i = 61; i <= 70; i++) TestBed.exec(b, "INSERT INTO " + dbB + ".t VALUES (" + i + ", 'b')");
             }
@@ -103,7 +93,7 @@ class MultiSourceCliIT {
             cli.pulumi("preview", "--expect-no-changes").ok();
 
             cli.pulumi("destroy", "--yes").ok();
-            assertTrue(channel("source_a").isEmpty() && channel("source_b2").isEmpty(), "destroy removes both channels");
+            assertTrue(TestBed.channelStatus("source_a").isEmpty() && TestBed.channelStatus("source_b2").isEmpty(), "destroy removes both channels");
             try (Connection a = TestBed.sourceRoot(); Connection b = TestBed.source2()) {
                 assertEquals(0, accounts(a, user), "the account on source A is dropped");
                 assertEquals(0, accounts(b, user), "the account on source B is dropped");

@@ -603,15 +603,6 @@ class ReplicationIT {
         }
     }
 
-    static Map<String, String> channelStatus(String channel) throws Exception {
-        try (Connection c = TestBed.replicaRoot()) {
-            for (var row : TestBed.query(c, "SHOW REPLICA STATUS")) {
-                if (channel.equalsIgnoreCase(row.get("Channel_Name"))) return row;
-            }
-            return Map.of();
-        }
-    }
-
     /**
      * A named channel: where the RDS instance has no multi-source procedures (RDS for MariaDB, older MySQL) it is
      * refused naming the field before any procedure is called; where it has them, the channel is configured, started
@@ -634,10 +625,10 @@ class ReplicationIT {
         assertTrue(em.id().contains("#it_a"), em.id());
         Created rs = create(p, RS, Map.of("externalMasterId", em.id(), "channel", "it_a", "timeoutSeconds", 60.0));
         assertEquals(true, rs.state().get("ioRunning"));
-        var row = channelStatus("it_a");
+        var row = TestBed.channelStatus("it_a");
         assertEquals("Yes", row.get("Replica_IO_Running"), row::toString);
         assertEquals("Yes", row.get("Replica_SQL_Running"), row::toString);
-        assertTrue(channelStatus("").isEmpty(), "the default channel stays unconfigured");
+        assertTrue(TestBed.channelStatus("").isEmpty(), "the default channel stays unconfigured");
         sourceExec("INSERT INTO " + db + ".ch VALUES (1, 'one')");
         assertEquals("1", TestBed.waitForReplica("SELECT COUNT(*) FROM " + db + ".ch", "1", 60));
         // read: the channel's own row; the default channel's reader sees nothing configured
@@ -653,8 +644,8 @@ class ReplicationIT {
         var e = assertThrows(StatusRuntimeException.class, () -> create(p, EM, emInputs("channel", "it_a")));
         assertTrue(e.getStatus().getDescription().contains(TestBed.replicaPort() + "#it_a"), e.getMessage());
         p.delete(RS, rs.id(), rs.state());
-        assertEquals("No", channelStatus("it_a").get("Replica_IO_Running"));
+        assertEquals("No", TestBed.channelStatus("it_a").get("Replica_IO_Running"));
         p.delete(EM, em.id(), em.state());
-        assertTrue(channelStatus("it_a").isEmpty(), "delete resets the channel");
+        assertTrue(TestBed.channelStatus("it_a").isEmpty(), "delete resets the channel");
     }
 }

@@ -169,6 +169,16 @@ public final class TestBed {
         }
     }
 
+    /** The MySQL replica's status row of one channel as root (names compare without case), empty when it has none. */
+    public static Map<String, String> channelStatus(String channel) throws SQLException {
+        try (Connection c = replicaRoot()) {
+            for (var row : query(c, "SHOW REPLICA STATUS")) {
+                if (channel.equalsIgnoreCase(row.get("Channel_Name"))) return row;
+            }
+            return Map.of();
+        }
+    }
+
     /** A status row with each column also under the other generation's name (the server's own name wins). */
     public static Map<String, String> bothGenerations(Map<String, String> row) {
         Map<String, String> out = new LinkedHashMap<>(row);

@@ -140,12 +140,7 @@ public final class Procedures {
                 throw new ProviderException.InvalidInput("autoPosition",
                         "GTID auto-positioning needs RDS for MySQL 5.7 or 8.0.26 and later; the instance runs " + v.version());
             }
-            boolean purged = s.gtidSet() != null && !s.gtidSet().isBlank();
-            if (purged && !e.has("rds_set_external_source_gtid_purged")) {
-                throw new ProviderException.InvalidInput("gtid", "starting auto-positioning after a copy needs "
-                        + "mysql.rds_set_external_source_gtid_purged (RDS for MySQL 8.0.37 and later, 8.4); the instance runs "
-                        + v.version() + ": upgrade it, or start from binlogFile and binlogPosition");
-            }
+            boolean purged = gtidPurgedNeeded(e, s);
             return new Plan(new Call("mysql." + name, s.host(), s.port(), s.user(), s.password(), ssl, delay), false, null, purged);
         }
         String withDelay = e.prefix() + "_with_delay";
@@ -163,6 +158,17 @@ public final class Procedures {
         Call main = new Call(base, s.host(), s.port(), s.user(), s.password(), s.binlogFile(), s.binlogPosition(), ssl);
         // plain rds_set_external_master keeps an existing delay: clear or set it afterwards where the engine can
         return new Plan(main, e.has("rds_set_source_delay"), "mysql.rds_set_source_delay", false);
+    }
+
+    /** Whether the copy's GTID set must be recorded first; refused where the instance cannot. */
+    private static boolean gtidPurgedNeeded(Engine e, Settings s) {
+        boolean purged = s.gtidSet() != null && !s.gtidSet().isBlank();
+        if (purged && !e.has("rds_set_external_source_gtid_purged")) {
+            throw new ProviderException.InvalidInput("gtid", "starting auto-positioning after a copy needs "
+                    + "mysql.rds_set_external_source_gtid_purged (RDS for MySQL 8.0.37 and later, 8.4); the instance runs "
+                    + e.server().version() + ": upgrade it, or start from binlogFile and binlogPosition");
+        }
+        return purged;
     }
 
     /** Refuses a named channel where the instance has no multi-source procedures. */
@@ -193,12 +199,7 @@ public final class Procedures {
         }
         if (s.autoPosition()) {
             String name = "rds_set_external_source_with_auto_position";
-            boolean purged = s.gtidSet() != null && !s.gtidSet().isBlank();
-            if (purged && !e.has("rds_set_external_source_gtid_purged")) {
-                throw new ProviderException.InvalidInput("gtid", "starting auto-positioning after a copy needs "
-                        + "mysql.rds_set_external_source_gtid_purged (RDS for MySQL 8.0.37 and later, 8.4); the instance runs "
-                        + v.version() + ": upgrade it, or start from binlogFile and binlogPosition");
-            }
+            boolean purged = gtidPurgedNeeded(e, s);
             return new Plan(Call.on(ch, name, s.host(), s.port(), s.user(), s.password(), ssl, delay), false, null, purged, ch);
         }
         if (delay > 0) {
