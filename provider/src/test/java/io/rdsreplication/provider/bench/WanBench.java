@@ -25,7 +25,7 @@ class WanBench {
     static final String DB = "rdsrepl_wan";
     static final java.util.concurrent.atomic.AtomicLong LAST_COPY_MILLIS = new java.util.concurrent.atomic.AtomicLong();
     static final java.util.concurrent.atomic.AtomicLong LAST_CPU_MILLIS = new java.util.concurrent.atomic.AtomicLong();
-    static final List<String> TOOLS = List.of(System.getenv().getOrDefault("BENCH_TOOLS", "dumpz,dump,mydumper,ours,ours-plain,ours-c1,ours-xmx").split(","));
+    static final List<String> TOOLS = List.of(System.getenv().getOrDefault("BENCH_TOOLS", "dumpz,dump,mydumper,ours,ours-insert,ours-plain,ours-c1,ours-xmx").split(","));
     static final int THREADS = Integer.parseInt(System.getenv().getOrDefault("BENCH_THREADS", "4"));
 
     record Profile(String name, int mbit, int ms) {
@@ -69,11 +69,15 @@ class WanBench {
                     if (TOOLS.contains("dumpz")) figs.add(measure("mariadb-dump --compress | mariadb", rowsAt, () -> dumpPipe(port, src, dst, true)));
                     if (TOOLS.contains("dump")) figs.add(measure("mariadb-dump | mariadb", rowsAt, () -> dumpPipe(port, src, dst, false)));
                     if (TOOLS.contains("mydumper")) {
-                        figs.add(measure("mydumper -C -t " + THREADS + " -r 100000, then myloader -t " + THREADS, rowsAt,
+                        figs.add(measure("mydumper -C -t " + THREADS + " -r 100000, then myloader -e -t " + THREADS, rowsAt,
                                 () -> mydumper(port, src, dst, dir)));
                     }
                     Figure ours = measure("SourceSnapshot (parallelism " + THREADS + ", JIT C1 as launched)", rowsAt, () -> ours(port, Map.of()));
                     figs.add(ours);
+                    if (TOOLS.contains("ours-insert")) {
+                        figs.add(measure("SourceSnapshot, rows as INSERTs (where local_infile = 0)", rowsAt,
+                                () -> ours(port, Map.of("RDSREPLICATION_COPY_WRITE", "insert"))));
+                    }
                     if (TOOLS.contains("ours-plain") && !p.loopback() && p.mbit() <= 100) {
                         figs.add(measure("SourceSnapshot, compression off", rowsAt,
                                 () -> ours(port, Map.of("RDSREPLICATION_COPY_COMPRESSION", "off"))));
@@ -159,11 +163,17 @@ class WanBench {
         return 0;
     }
 
+    /**
+     * mydumper then myloader, with compression on the source link and the threads of our copy. myloader runs with
+     * --enable-binlog (-e): by default it turns the binary log off for its session, which an RDS instance's master
+     * user may not do and should not (the instance's point-in-time recovery and read replicas read that log); our
+     * copy and the runbook's pipe write it too.
+     */
     static long mydumper(int port, Path src, Path dst, Path dir) throws Exception {
         Path out = dir.resolve("dump");
         sh("rm -rf " + out + " && mydumper --defaults-file=" + src + " -h 127.0.0.1 -P " + port + " -B " + DB + " -t " + THREADS
                 + " -C -r 100000 --trx-consistency-only -v 1 -o " + out
-                + " && myloader --defaults-file=" + dst + " -h 127.0.0.1 -P " + TestBed.replicaPort() + " -t " + THREADS
+                + " && myloader --defaults-file=" + dst + " -h 127.0.0.1 -P " + TestBed.replicaPort() + " -e -t " + THREADS
                 + " -o -v 1 -d " + out + " && rm -rf " + out, Map.of());
         return 0;
     }

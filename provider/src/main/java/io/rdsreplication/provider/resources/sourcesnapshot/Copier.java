@@ -49,7 +49,8 @@ final class Copier {
                   long durationMillis) {
     }
 
-    private record Table(String db, String name, List<String> columns, List<String> types, String pk, long dataBytes) {
+    /** {@code load}: the table's LOAD DATA statement, null when its rows go as INSERTs (a type LOAD DATA cannot take exactly). */
+    private record Table(String db, String name, List<String> columns, List<String> types, String pk, long dataBytes, String load) {
     }
 
     /** One unit of reading: a table, or one primary-key range of a big table. */
@@ -89,6 +90,9 @@ final class Copier {
     private volatile long lastStatus;
     private volatile boolean marked;
     private volatile boolean compressed;
+    /** Set when the RDS instance refuses LOAD DATA LOCAL (local_infile = 0): every writer then sends INSERTs. */
+    private final java.util.concurrent.atomic.AtomicBoolean insertsOnly = new java.util.concurrent.atomic.AtomicBoolean(
+            "insert".equals(System.getenv("RDSREPLICATION_COPY_WRITE")));
 
     Copier(ConnectionSpec source, ConnectionSpec replica, List<String> databases, String lockMode, int parallelism,
            boolean copyRoutines, Context ctx) {
@@ -178,7 +182,10 @@ final class Copier {
             Session w = openSession(source, "source", workerProps);
             workers.add(w);
             utc(w);
-            Session r = openSession(replica, "replica", Map.of("rewriteBatchedStatements", "true", "allowMultiQueries", "true"));
+            Map<String, String> writerProps = new java.util.HashMap<>(LoadData.connectProperties());
+            writerProps.put("allowMultiQueries", "true");
+            Session r = openSession(replica, "replica", writerProps);
+            LoadData.arm(r);
             writers.add(r);
             utc(r);
             // READ COMMITTED: inserts take no gap locks, so writers sharing a table rarely meet
@@ -384,7 +391,8 @@ final class Copier {
                     types.add(c[1]);
                 }
                 String splitBy = pkType != null && SnapshotSql.isInteger(pkType) ? pk.get(0) : null;
-                out.add(new Table(db, name, cols, types, splitBy, size.get(name)));
+                String load = LoadData.loadable(types) ? LoadData.statement(db, name, cols, types) : null;
+                out.add(new Table(db, name, cols, types, splitBy, size.get(name), load));
             }
         }
         return out;
@@ -558,10 +566,8 @@ final class Copier {
     }
 
     /**
-     * Inserts batches until the readers say there are no more, as multi-row INSERT statements written here in
-     * one pass (the driver's batch rewriting encodes every value twice: once to size the statement, once to send
-     * it), each under a quarter of the RDS instance's max_allowed_packet; a row too big for that alone goes
-     * through a prepared statement.
+     * Writes batches until the readers say there are no more: as LOAD DATA LOCAL from memory ({@link LoadData}),
+     * or where the table or the instance cannot take that, as multi-row INSERTs.
      */
     private void write(Session dst, java.util.concurrent.BlockingQueue<Batch> batches) throws InterruptedException {
         String what = "";
@@ -570,39 +576,16 @@ final class Copier {
             long packet = Long.parseLong(dst.queryString("SELECT @@max_allowed_packet"));
             int limit = (int) Math.min(8L << 20, Math.max(64 << 10, packet / 4));
             StringBuilder sql = new StringBuilder(256 << 10);
+            LoadData.Buffer buf = new LoadData.Buffer();
             while (true) {
                 Batch b = batches.take();
                 if (b.rows() == null) return;
                 ctx.checkCancelled();
                 Table t = b.table();
                 what = t.db() + "." + t.name();
-                String head = SnapshotSql.insertHead(t.db(), t.name(), t.columns());
-                sql.setLength(0);
-                sql.append(head);
-                int inStatement = 0;
-                for (Object[] row : b.rows()) {
-                    int mark = sql.length();
-                    sql.append(inStatement == 0 ? "(" : ",(");
-                    for (int i = 0; i < row.length; i++) {
-                        if (i > 0) sql.append(',');
-                        SnapshotSql.appendLiteral(sql, row[i]);
-                    }
-                    sql.append(')');
-                    if (sql.length() - mark > limit) { // this row alone is too big for a statement of literals
-                        sql.setLength(mark);
-                        insertPrepared(dst, t, b.kinds(), row);
-                        continue;
-                    }
-                    inStatement++;
-                    if (sql.length() > limit) {
-                        insert(st, sql.toString());
-                        sql.setLength(0);
-                        sql.append(head);
-                        inStatement = 0;
-                    }
+                if (t.load() == null || insertsOnly.get() || !load(st, t, b, buf)) {
+                    sql = insertRows(dst, st, t, b, sql, limit);
                 }
-                if (inStatement > 0) insert(st, sql.toString());
-                if (sql.capacity() > 4 << 20) sql = new StringBuilder(256 << 10); // after an unusually big batch
                 rows.addAndGet(b.rows().size());
                 bytes.addAndGet(b.bytes());
                 status(what);
@@ -611,6 +594,76 @@ final class Copier {
             throw new ProviderException.Precondition("writing " + what + " on the RDS instance failed: " + dst.redact(e.getMessage())
                     + " (error " + e.getErrorCode() + ")", e);
         }
+    }
+
+    /**
+     * One batch through LOAD DATA LOCAL. False, with nothing written, when the instance refuses LOAD DATA LOCAL
+     * (then no writer uses it again). LOCAL turns duplicate keys into skipped rows, so the server's count of
+     * loaded rows must be the batch's.
+     */
+    private boolean load(Statement st, Table t, Batch b, LoadData.Buffer buf) throws SQLException, InterruptedException {
+        buf.clear();
+        for (Object[] row : b.rows()) buf.row(row);
+        long loaded;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                loaded = LoadData.load(st, t.load(), buf);
+                break;
+            } catch (SQLException e) {
+                if (LoadData.refused(e)) {
+                    if (insertsOnly.compareAndSet(false, true)) {
+                        progress.warn("the RDS instance refuses LOAD DATA LOCAL (local_infile is 0 in its parameter group): the copy "
+                                + "goes on with INSERT statements, which load more slowly; set local_infile = 1 to copy faster");
+                    }
+                    return false;
+                }
+                if ((e.getErrorCode() != 1213 && e.getErrorCode() != 1205) || attempt >= 10) throw e;
+                LOG.fine("load chosen as a deadlock victim; again (" + attempt + ")");
+                Thread.sleep(10L * attempt);
+            }
+        }
+        if (loaded != b.rows().size()) {
+            throw new ProviderException.Precondition("the RDS instance loaded " + loaded + " of " + b.rows().size() + " rows into "
+                    + t.db() + "." + t.name() + " (a duplicate key on the RDS instance, or a value it cannot store); the copy stops "
+                    + "rather than lose rows");
+        }
+        return true;
+    }
+
+    /**
+     * One batch as multi-row INSERT statements written here in one pass, each under a quarter of the RDS
+     * instance's max_allowed_packet; a row too big for that alone goes through a prepared statement. Returns the
+     * builder to reuse.
+     */
+    private static StringBuilder insertRows(Session dst, Statement st, Table t, Batch b, StringBuilder sql, int limit)
+            throws SQLException, InterruptedException {
+        String head = SnapshotSql.insertHead(t.db(), t.name(), t.columns());
+        sql.setLength(0);
+        sql.append(head);
+        int inStatement = 0;
+        for (Object[] row : b.rows()) {
+            int mark = sql.length();
+            sql.append(inStatement == 0 ? "(" : ",(");
+            for (int i = 0; i < row.length; i++) {
+                if (i > 0) sql.append(',');
+                SnapshotSql.appendLiteral(sql, row[i]);
+            }
+            sql.append(')');
+            if (sql.length() - mark > limit) { // this row alone is too big for a statement of literals
+                sql.setLength(mark);
+                insertPrepared(dst, t, b.kinds(), row);
+                continue;
+            }
+            inStatement++;
+            if (sql.length() > limit) {
+                insert(st, sql.toString());
+                sql.setLength(0);
+                sql.append(head);
+                inStatement = 0;
+            }
+        }
+        if (inStatement > 0) insert(st, sql.toString());
+        return sql.capacity() > 4 << 20 ? new StringBuilder(256 << 10) : sql; // after an unusually big batch
     }
 
     /**
