@@ -57,11 +57,20 @@ final class Copier {
     private record Task(Table table, String where, long estimate) {
     }
 
-    /** Rows read from the source, on their way to a replica writer. {@code rows == null}: no more batches. */
-    private record Batch(Table table, int[] kinds, List<Object[]> rows, long bytes) {
+    /**
+     * Rows read from the source, on their way to a replica writer: as LOAD DATA's text ({@code data}, {@code size}
+     * bytes of it) or as values ({@code rows}) for INSERTs. {@code count} rows, {@code bytes} of values,
+     * {@code kib} of the copy's buffer. Neither data nor rows: no more batches.
+     */
+    private record Batch(Table table, int[] kinds, List<Object[]> rows, byte[] data, int size, int count, long bytes, int kib) {
     }
 
-    private static final Batch END = new Batch(null, null, null, 0);
+    private static final Batch END = new Batch(null, null, null, null, 0, 0, 0, 0);
+    /**
+     * Rows read but not yet written, at most: while the RDS instance stalls (InnoDB flushing, a big commit) the
+     * readers keep the link busy into this buffer instead of waiting.
+     */
+    private static final int BUFFER_KIB = 64 * 1024;
     /** Tables bigger than this (by the source's DATA_LENGTH) are read as primary-key ranges by several workers. */
     private static final long CHUNK_BYTES = 64L * 1024 * 1024;
     private static final int MAX_CHUNKS = 256;
@@ -90,9 +99,8 @@ final class Copier {
     private volatile long lastStatus;
     private volatile boolean marked;
     private volatile boolean compressed;
-    /** Set when the RDS instance refuses LOAD DATA LOCAL (local_infile = 0): every writer then sends INSERTs. */
-    private final java.util.concurrent.atomic.AtomicBoolean insertsOnly = new java.util.concurrent.atomic.AtomicBoolean(
-            "insert".equals(System.getenv("RDSREPLICATION_COPY_WRITE")));
+    /** Rows go as LOAD DATA LOCAL (the RDS instance has local_infile = 1), else as INSERTs. */
+    private volatile boolean loadData;
 
     Copier(ConnectionSpec source, ConnectionSpec replica, List<String> databases, String lockMode, int parallelism,
            boolean copyRoutines, Context ctx) {
@@ -193,6 +201,7 @@ final class Copier {
                     "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
                     "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'");
         }
+        loadData = loadDataAllowed(writers.get(0));
         boolean mariadb = coord.server().isMariadb();
         boolean backupStage = mariadb && coord.server().atLeast(10, 4, 0);
         Coordinates at;
@@ -270,6 +279,19 @@ final class Copier {
         } finally {
             if (heartbeat != null) heartbeat.shutdownNow();
         }
+    }
+
+    /**
+     * Whether the RDS instance takes LOAD DATA LOCAL: its local_infile (a DB parameter group setting). When it
+     * does not, the user is told what the INSERTs cost. RDSREPLICATION_COPY_WRITE=insert forces INSERTs (benchmarks).
+     */
+    private boolean loadDataAllowed(Session replicaSession) {
+        if ("insert".equals(System.getenv("RDSREPLICATION_COPY_WRITE"))) return false;
+        String v = nz(replicaSession.queryString("SELECT @@GLOBAL.local_infile"));
+        if (v.equals("1") || v.equalsIgnoreCase("ON")) return true;
+        progress.warn("the RDS instance has local_infile = 0 (its DB parameter group): the copy's rows go as INSERT statements, "
+                + "which load more slowly than LOAD DATA LOCAL; set local_infile = 1 to copy faster");
+        return false;
     }
 
     /** Keeps the lock connection from looking idle to the source (its wait_timeout is short on purpose). */
@@ -457,14 +479,16 @@ final class Copier {
     }
 
     /**
-     * Readers and writers run apart, joined by a bounded queue of batches: each source connection streams its
-     * tasks' rows without waiting for the RDS instance, and each replica connection inserts whatever batch comes
-     * next, so the link stays busy while the replica writes. Memory: at most parallelism batches queued,
-     * plus one being filled per reader and one being written per writer, each at most BATCH_BYTES / BATCH_ROWS.
+     * Readers and writers run apart, joined by a queue of batches: each source connection streams its tasks' rows
+     * without waiting for the RDS instance, and each replica connection writes whatever batch comes next, so the
+     * link stays busy while the replica writes, and through its stalls. Memory: batches of at most BUFFER_KIB
+     * in all wait in the queue (a reader waits for room), plus one being filled per reader and one being written
+     * per writer, each about BATCH_BYTES (or one row, if bigger).
      */
     private void copyRows(List<Task> tasks, List<Session> workers, List<Session> writers) {
         ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>(tasks);
-        java.util.concurrent.BlockingQueue<Batch> batches = new java.util.concurrent.ArrayBlockingQueue<>(workers.size());
+        java.util.concurrent.BlockingQueue<Batch> batches = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.Semaphore room = new java.util.concurrent.Semaphore(BUFFER_KIB);
         java.util.concurrent.atomic.AtomicInteger readersLeft = new java.util.concurrent.atomic.AtomicInteger(workers.size());
         ExecutorService pool = Executors.newFixedThreadPool(workers.size() + writers.size(), r -> {
             Thread t = new Thread(r, "copy");
@@ -476,7 +500,7 @@ final class Copier {
             for (Session src : workers) {
                 done.submit(() -> {
                     Task t;
-                    while ((t = queue.poll()) != null) read(src, t, batches);
+                    while ((t = queue.poll()) != null) read(src, t, batches, room);
                     exec(src, "COMMIT"); // this worker's snapshot is no longer needed: its metadata locks go now
                     if (readersLeft.decrementAndGet() == 0) {
                         for (int i = 0; i < writers.size(); i++) batches.put(END);
@@ -485,7 +509,7 @@ final class Copier {
                 });
             }
             for (Session dst : writers) done.submit(() -> {
-                write(dst, batches);
+                write(dst, batches, room);
                 return null;
             });
             for (int i = 0; i < workers.size() + writers.size(); i++) {
@@ -508,11 +532,13 @@ final class Copier {
     }
 
     /** Streams one task's rows from the source into batches. */
-    private void read(Session src, Task task, java.util.concurrent.BlockingQueue<Batch> batches) throws InterruptedException {
+    private void read(Session src, Task task, java.util.concurrent.BlockingQueue<Batch> batches, java.util.concurrent.Semaphore room)
+            throws InterruptedException {
         Table t = task.table();
         String select = SnapshotSql.select(t.db(), t.name(), t.columns(), t.types(), task.where());
         boolean floats = t.types().stream().anyMatch(x -> x.equalsIgnoreCase("float") || x.equalsIgnoreCase("double")
                 || x.equalsIgnoreCase("real"));
+        boolean encode = loadData && t.load() != null;
         Connection in = src.jdbc();
         String what = t.db() + "." + t.name();
         try (PreparedStatement sel = floats
@@ -524,6 +550,10 @@ final class Copier {
                 int n = md.getColumnCount();
                 int[] kinds = new int[n];
                 for (int i = 0; i < n; i++) kinds[i] = md.getColumnType(i + 1);
+                if (encode) {
+                    readEncoded(rs, t, kinds, !floats, batches, room);
+                    return;
+                }
                 List<Object[]> rows = new ArrayList<>();
                 long batchBytes = 0;
                 while (rs.next()) {
@@ -552,12 +582,12 @@ final class Copier {
                     batchBytes += rowBytes;
                     if (batchBytes >= BATCH_BYTES || rows.size() >= BATCH_ROWS) {
                         ctx.checkCancelled();
-                        batches.put(new Batch(t, kinds, rows, batchBytes));
+                        put(batches, room, new Batch(t, kinds, rows, null, 0, rows.size(), batchBytes, kib(batchBytes * 2)));
                         rows = new ArrayList<>();
                         batchBytes = 0;
                     }
                 }
-                if (!rows.isEmpty()) batches.put(new Batch(t, kinds, rows, batchBytes));
+                if (!rows.isEmpty()) put(batches, room, new Batch(t, kinds, rows, null, 0, rows.size(), batchBytes, kib(batchBytes * 2)));
             }
         } catch (SQLException e) {
             throw new ProviderException.Precondition("reading " + what + " from the source failed: " + src.redact(e.getMessage())
@@ -566,27 +596,85 @@ final class Copier {
     }
 
     /**
-     * Writes batches until the readers say there are no more: as LOAD DATA LOCAL from memory ({@link LoadData}),
-     * or where the table or the instance cannot take that, as multi-row INSERTs.
+     * Rows straight into LOAD DATA's text. Through the text protocol ({@code raw}) a value's bytes are already
+     * its exact text in UTF-8 (the connection's result character set): they are escaped, never decoded. Through
+     * the binary protocol (tables with FLOAT/DOUBLE columns, which the text protocol would round) values are
+     * read by type. Binary columns go as hex either way.
      */
-    private void write(Session dst, java.util.concurrent.BlockingQueue<Batch> batches) throws InterruptedException {
+    private void readEncoded(ResultSet rs, Table t, int[] kinds, boolean raw, java.util.concurrent.BlockingQueue<Batch> batches,
+                             java.util.concurrent.Semaphore room) throws SQLException, InterruptedException {
+        int n = kinds.length;
+        boolean[] bin = new boolean[n];
+        for (int i = 0; i < n; i++) bin[i] = LoadData.binary(t.types().get(i));
+        LoadData.Buffer buf = new LoadData.Buffer();
+        int count = 0;
+        long valueBytes = 0;
+        while (rs.next()) {
+            for (int i = 1; i <= n; i++) {
+                if (i > 1) buf.tab();
+                int k = kinds[i - 1];
+                if (!raw && (k == Types.FLOAT || k == Types.REAL || k == Types.DOUBLE)) {
+                    Object o = rs.getObject(i);
+                    buf.value(o == null ? null : ((Number) o).doubleValue());
+                    valueBytes += 8;
+                } else if (raw || bin[i - 1]) {
+                    byte[] v = rs.getBytes(i);
+                    if (v == null) buf.value(null);
+                    else if (bin[i - 1]) buf.value(v);
+                    else buf.escaped(v);
+                    valueBytes += v == null ? 0 : v.length;
+                } else {
+                    String v = rs.getString(i);
+                    buf.value(v);
+                    valueBytes += v == null ? 0 : v.length();
+                }
+            }
+            buf.newline();
+            count++;
+            if (buf.size >= BATCH_BYTES) {
+                ctx.checkCancelled();
+                put(batches, room, new Batch(t, kinds, null, buf.bytes, buf.size, count, valueBytes, kib(buf.size)));
+                buf = new LoadData.Buffer();
+                count = 0;
+                valueBytes = 0;
+            }
+        }
+        if (count > 0) put(batches, room, new Batch(t, kinds, null, buf.bytes, buf.size, count, valueBytes, kib(buf.size)));
+    }
+
+    /** A batch's share of the copy's buffer, in KiB (a batch bigger than the whole buffer takes all of it). */
+    private static int kib(long bytes) {
+        return (int) Math.max(1, Math.min(BUFFER_KIB, (bytes + 1023) / 1024));
+    }
+
+    private static void put(java.util.concurrent.BlockingQueue<Batch> batches, java.util.concurrent.Semaphore room, Batch b)
+            throws InterruptedException {
+        room.acquire(b.kib());
+        batches.put(b);
+    }
+
+    /**
+     * Writes batches until the readers say there are no more: LOAD DATA LOCAL from memory ({@link LoadData}) for
+     * batches read as its text, multi-row INSERTs for the others.
+     */
+    private void write(Session dst, java.util.concurrent.BlockingQueue<Batch> batches, java.util.concurrent.Semaphore room)
+            throws InterruptedException {
         String what = "";
         try (Statement st = dst.jdbc().createStatement()) {
             st.setEscapeProcessing(false);
             long packet = Long.parseLong(dst.queryString("SELECT @@max_allowed_packet"));
             int limit = (int) Math.min(8L << 20, Math.max(64 << 10, packet / 4));
             StringBuilder sql = new StringBuilder(256 << 10);
-            LoadData.Buffer buf = new LoadData.Buffer();
             while (true) {
                 Batch b = batches.take();
-                if (b.rows() == null) return;
+                if (b.rows() == null && b.data() == null) return;
                 ctx.checkCancelled();
                 Table t = b.table();
                 what = t.db() + "." + t.name();
-                if (t.load() == null || insertsOnly.get() || !load(st, t, b, buf)) {
-                    sql = insertRows(dst, st, t, b, sql, limit);
-                }
-                rows.addAndGet(b.rows().size());
+                if (b.data() != null) load(st, t, b);
+                else sql = insertRows(dst, st, t, b, sql, limit);
+                room.release(b.kib());
+                rows.addAndGet(b.count());
                 bytes.addAndGet(b.bytes());
                 status(what);
             }
@@ -597,37 +685,31 @@ final class Copier {
     }
 
     /**
-     * One batch through LOAD DATA LOCAL. False, with nothing written, when the instance refuses LOAD DATA LOCAL
-     * (then no writer uses it again). LOCAL turns duplicate keys into skipped rows, so the server's count of
+     * One batch through LOAD DATA LOCAL. LOCAL turns duplicate keys into skipped rows, so the server's count of
      * loaded rows must be the batch's.
      */
-    private boolean load(Statement st, Table t, Batch b, LoadData.Buffer buf) throws SQLException, InterruptedException {
-        buf.clear();
-        for (Object[] row : b.rows()) buf.row(row);
+    private void load(Statement st, Table t, Batch b) throws SQLException, InterruptedException {
         long loaded;
         for (int attempt = 1; ; attempt++) {
             try {
-                loaded = LoadData.load(st, t.load(), buf);
+                loaded = LoadData.load(st, t.load(), b.data(), b.size());
                 break;
             } catch (SQLException e) {
                 if (LoadData.refused(e)) {
-                    if (insertsOnly.compareAndSet(false, true)) {
-                        progress.warn("the RDS instance refuses LOAD DATA LOCAL (local_infile is 0 in its parameter group): the copy "
-                                + "goes on with INSERT statements, which load more slowly; set local_infile = 1 to copy faster");
-                    }
-                    return false;
+                    throw new ProviderException.Precondition("the RDS instance refused LOAD DATA LOCAL although its local_infile was 1 "
+                            + "when the copy began (was the DB parameter group changed?): run pulumi up again, the copy then starts "
+                            + "over and uses INSERT statements if local_infile is 0", e);
                 }
                 if ((e.getErrorCode() != 1213 && e.getErrorCode() != 1205) || attempt >= 10) throw e;
                 LOG.fine("load chosen as a deadlock victim; again (" + attempt + ")");
                 Thread.sleep(10L * attempt);
             }
         }
-        if (loaded != b.rows().size()) {
-            throw new ProviderException.Precondition("the RDS instance loaded " + loaded + " of " + b.rows().size() + " rows into "
+        if (loaded != b.count()) {
+            throw new ProviderException.Precondition("the RDS instance loaded " + loaded + " of " + b.count() + " rows into "
                     + t.db() + "." + t.name() + " (a duplicate key on the RDS instance, or a value it cannot store); the copy stops "
                     + "rather than lose rows");
         }
-        return true;
     }
 
     /**

@@ -98,9 +98,9 @@ final class LoadData {
         }
     }
 
-    /** Loads {@code rows} rows from {@code buf}; returns the server's count of rows it loaded. */
-    static long load(Statement st, String sql, Buffer buf) throws SQLException {
-        st.unwrap(com.mysql.cj.jdbc.JdbcStatement.class).setLocalInfileInputStream(new ByteArrayInputStream(buf.bytes, 0, buf.size));
+    /** Loads the rows in {@code data[0, size)}; returns the server's count of the rows it loaded. */
+    static long load(Statement st, String sql, byte[] data, int size) throws SQLException {
+        st.unwrap(com.mysql.cj.jdbc.JdbcStatement.class).setLocalInfileInputStream(new ByteArrayInputStream(data, 0, size));
         return st.executeLargeUpdate(sql);
     }
 
@@ -125,16 +125,12 @@ final class LoadData {
                 + " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (" + cols + ")" + set;
     }
 
-    /** Rows as LOAD DATA's text: a growable byte buffer that writers reuse. */
+    /** Rows as LOAD DATA's text: fields end with a tab, rows with a newline. */
     static final class Buffer {
         private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] bytes = new byte[1 << 20];
+        /** A batch ends past 1 MiB: a little more room, so most batches never grow their array. */
+        byte[] bytes = new byte[(1 << 20) + (64 << 10)];
         int size;
-
-        void clear() {
-            size = 0;
-            if (bytes.length > 8 << 20) bytes = new byte[1 << 20]; // after an unusually big row
-        }
 
         private void room(int n) {
             if (size + n > bytes.length) bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + n));
@@ -144,16 +140,44 @@ final class LoadData {
             bytes[size++] = (byte) b;
         }
 
-        void row(Object[] row) {
-            for (int i = 0; i < row.length; i++) {
-                if (i > 0) {
-                    room(1);
-                    put('\t');
-                }
-                value(row[i]);
-            }
+        void tab() {
+            room(1);
+            put('\t');
+        }
+
+        void newline() {
             room(1);
             put('\n');
+        }
+
+        /** A value's text already in UTF-8, escaped as {@link #text} escapes (no byte of a multi-byte character is below 0x80). */
+        void escaped(byte[] v) {
+            room(v.length * 2);
+            for (byte x : v) {
+                switch (x) {
+                    case '\\' -> {
+                        put('\\');
+                        put('\\');
+                    }
+                    case '\t' -> {
+                        put('\\');
+                        put('t');
+                    }
+                    case '\n' -> {
+                        put('\\');
+                        put('n');
+                    }
+                    case '\r' -> {
+                        put('\\');
+                        put('r');
+                    }
+                    case 0 -> {
+                        put('\\');
+                        put('0');
+                    }
+                    default -> bytes[size++] = x;
+                }
+            }
         }
 
         void value(Object v) {
