@@ -68,9 +68,10 @@ final class Copier {
     private static final Batch END = new Batch(null, null, null, null, 0, 0, 0, 0);
     /**
      * Rows read but not yet written, at most: while the RDS instance stalls (InnoDB flushing, a big commit) the
-     * readers keep the link busy into this buffer instead of waiting.
+     * readers keep the link busy into this buffer instead of waiting. 64 MiB, or a quarter of the heap if that is
+     * less (RDSREPLICATION_JAVA_OPTS=-Xmx…).
      */
-    private static final int BUFFER_KIB = 64 * 1024;
+    private static final int BUFFER_KIB = (int) Math.min(64 * 1024, Runtime.getRuntime().maxMemory() / 4 / 1024);
     /** Tables bigger than this (by the source's DATA_LENGTH) are read as primary-key ranges by several workers. */
     private static final long CHUNK_BYTES = 64L * 1024 * 1024;
     private static final int MAX_CHUNKS = 256;
