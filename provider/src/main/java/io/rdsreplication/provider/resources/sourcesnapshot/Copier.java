@@ -49,8 +49,13 @@ final class Copier {
                   long durationMillis) {
     }
 
-    /** {@code load}: the table's LOAD DATA statement, null when its rows go as INSERTs (a type LOAD DATA cannot take exactly). */
-    private record Table(String db, String name, List<String> columns, List<String> types, String pk, long dataBytes, String load) {
+    /**
+     * {@code load}: the table's LOAD DATA statement, null when its rows go as INSERTs (a type LOAD DATA cannot take
+     * exactly). {@code addKeys}: the ALTER TABLE that adds the secondary keys left out of its CREATE TABLE (null:
+     * none left out), run when {@code pending} (its tasks still reading, its batches not yet written) reaches 0.
+     */
+    private record Table(String db, String name, List<String> columns, List<String> types, String pk, long dataBytes, String load,
+                         String addKeys, java.util.concurrent.atomic.AtomicInteger pending) {
     }
 
     /** One unit of reading: a table, or one primary-key range of a big table. */
@@ -66,6 +71,14 @@ final class Copier {
     }
 
     private static final Batch END = new Batch(null, null, null, null, 0, 0, 0, 0);
+    /**
+     * Tables at least this big (by the source's DATA_LENGTH) are created without their plain secondary keys, which
+     * are added once the rows are in: one sorted build instead of an insert into each key for every row, which
+     * turns into random reads once the key outgrows the instance's buffer pool. RDSREPLICATION_COPY_DEFER_KEYS_BYTES
+     * overrides it (tests: 0, every table).
+     */
+    private static final long DEFER_KEYS_BYTES = Long.parseLong(System.getenv().getOrDefault("RDSREPLICATION_COPY_DEFER_KEYS_BYTES",
+            Long.toString(64L * 1024 * 1024)));
     /**
      * Rows read but not yet written, at most: while the RDS instance stalls (InnoDB flushing, a big commit) the
      * readers keep the link busy into this buffer instead of waiting. 64 MiB, or a quarter of the heap if that is
@@ -393,13 +406,31 @@ final class Copier {
             keys.computeIfAbsent(k.get("TABLE_NAME"), x -> new ArrayList<>()).add(k.get("COLUMN_NAME"));
         }
         List<String> names = new ArrayList<>(size.keySet());
+        // tables that foreign keys point to keep their keys (a referencing table needs its index at CREATE)
+        java.util.Set<String> referenced = new java.util.HashSet<>();
+        if (size.values().stream().anyMatch(b -> b >= DEFER_KEYS_BYTES)) {
+            for (var r : src.query("SELECT REFERENCED_TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE UNIQUE_CONSTRAINT_SCHEMA = ?", db)) {
+                referenced.add(r.get("REFERENCED_TABLE_NAME"));
+            }
+        }
         List<Table> out = new ArrayList<>();
         for (int from = 0; from < names.size(); from += DDL_PER_TRIP) {
             ctx.checkCancelled();
             List<String> part = names.subList(from, Math.min(names.size(), from + DDL_PER_TRIP));
             List<String> ddls = showCreateTables(src, db, part);
             StringBuilder create = new StringBuilder("USE " + Sql.quoteIdentifier(db));
-            for (String ddl : ddls) create.append(";\n").append(ddl);
+            Map<String, String> addKeys = new java.util.HashMap<>();
+            for (int i = 0; i < part.size(); i++) {
+                String name = part.get(i);
+                String ddl = ddls.get(i);
+                SnapshotSql.DeferredKeys d = size.get(name) >= DEFER_KEYS_BYTES && !referenced.contains(name)
+                        ? SnapshotSql.deferSecondaryKeys(ddl, autoIncrement(columns.getOrDefault(name, List.of()))) : null;
+                if (d != null) {
+                    ddl = d.create();
+                    addKeys.put(name, d.alter(db, name));
+                }
+                create.append(";\n").append(ddl);
+            }
             exec(dst, create.toString());
             for (String name : part) {
                 List<String> cols = new ArrayList<>();
@@ -415,10 +446,16 @@ final class Copier {
                 }
                 String splitBy = pkType != null && SnapshotSql.isInteger(pkType) ? pk.get(0) : null;
                 String load = LoadData.loadable(types) ? LoadData.statement(db, name, cols, types) : null;
-                out.add(new Table(db, name, cols, types, splitBy, size.get(name), load));
+                out.add(new Table(db, name, cols, types, splitBy, size.get(name), load, addKeys.get(name),
+                        new java.util.concurrent.atomic.AtomicInteger()));
             }
         }
         return out;
+    }
+
+    private static String autoIncrement(List<String[]> columns) {
+        for (String[] c : columns) if (c[2].toLowerCase().contains("auto_increment")) return c[0];
+        return null;
     }
 
     /** SHOW CREATE TABLE for several tables in one round trip (a multi-statement), in the order given. */
@@ -470,10 +507,12 @@ final class Copier {
                 if (mm.get("lo") != null) {
                     List<String> ranges = SnapshotSql.ranges(t.pk(), new java.math.BigInteger(mm.get("lo")), new java.math.BigInteger(mm.get("hi")), n);
                     for (String w : ranges) out.add(new Task(t, w, t.dataBytes() / ranges.size()));
+                    t.pending().addAndGet(ranges.size());
                     continue;
                 }
             }
             out.add(new Task(t, null, t.dataBytes()));
+            t.pending().incrementAndGet();
         }
         out.sort((a, b) -> Long.compare(b.estimate(), a.estimate()));
         return out;
@@ -501,7 +540,13 @@ final class Copier {
             for (Session src : workers) {
                 done.submit(() -> {
                     Task t;
-                    while ((t = queue.poll()) != null) read(src, t, batches, room);
+                    while ((t = queue.poll()) != null) {
+                        read(src, t, batches, room);
+                        Table table = t.table();
+                        if (table.addKeys() != null && table.pending().decrementAndGet() == 0) {
+                            put(batches, room, new Batch(table, null, null, null, 0, 0, 0, 0)); // a writer adds its keys
+                        }
+                    }
                     exec(src, "COMMIT"); // this worker's snapshot is no longer needed: its metadata locks go now
                     if (readersLeft.decrementAndGet() == 0) {
                         for (int i = 0; i < writers.size(); i++) batches.put(END);
@@ -650,6 +695,7 @@ final class Copier {
 
     private static void put(java.util.concurrent.BlockingQueue<Batch> batches, java.util.concurrent.Semaphore room, Batch b)
             throws InterruptedException {
+        if (b.count() > 0 && b.table().addKeys() != null) b.table().pending().incrementAndGet();
         room.acquire(b.kib());
         batches.put(b);
     }
@@ -668,13 +714,18 @@ final class Copier {
             StringBuilder sql = new StringBuilder(256 << 10);
             while (true) {
                 Batch b = batches.take();
-                if (b.rows() == null && b.data() == null) return;
+                if (b.table() == null) return;
                 ctx.checkCancelled();
                 Table t = b.table();
                 what = t.db() + "." + t.name();
+                if (b.count() == 0) {
+                    addKeys(dst, t);
+                    continue;
+                }
                 if (b.data() != null) load(st, t, b);
                 else sql = insertRows(dst, st, t, b, sql, limit);
                 room.release(b.kib());
+                if (t.addKeys() != null && t.pending().decrementAndGet() == 0) addKeys(dst, t);
                 rows.addAndGet(b.count());
                 bytes.addAndGet(b.bytes());
                 status(what);
@@ -683,6 +734,14 @@ final class Copier {
             throw new ProviderException.Precondition("writing " + what + " on the RDS instance failed: " + dst.redact(e.getMessage())
                     + " (error " + e.getErrorCode() + ")", e);
         }
+    }
+
+    /** The secondary keys left out of a big table's CREATE TABLE, once all its rows are in. */
+    private void addKeys(Session dst, Table t) {
+        progress.status("adding the secondary keys of " + t.db() + "." + t.name() + " (" + rows.get() + " rows copied in all)");
+        long t0 = System.nanoTime();
+        exec(dst, t.addKeys());
+        LOG.fine(() -> "keys of " + t.db() + "." + t.name() + " added in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
     /**

@@ -136,6 +136,46 @@ public final class SnapshotSql {
         return raw == null ? "" : raw.replace("\n", "").replace("\r", "").trim();
     }
 
+    /** A CREATE TABLE without its plain secondary keys, and those keys as clauses of one ALTER TABLE. */
+    record DeferredKeys(String create, List<String> keys) {
+        String alter(String db, String table) {
+            StringBuilder sb = new StringBuilder("ALTER TABLE ").append(Sql.quoteIdentifier(db)).append('.').append(Sql.quoteIdentifier(table));
+            for (int i = 0; i < keys.size(); i++) sb.append(i == 0 ? " ADD " : ", ADD ").append(keys.get(i));
+            return sb.toString();
+        }
+    }
+
+    private static final Pattern KEY_LINE = Pattern.compile("KEY `(?:[^`]|``)*` \\(`((?:[^`]|``)*)`.*");
+
+    /**
+     * Splits the plain (non-unique, not full-text or spatial) secondary keys off a SHOW CREATE TABLE, so a big
+     * table's rows load without maintaining them and the keys are built once afterwards, sorted. Null (keep the
+     * table as it is) when it has no such key, has or may have foreign keys, or its definition is not one
+     * definition a line as expected; a key that starts with the AUTO_INCREMENT column stays (the server needs it).
+     */
+    static DeferredKeys deferSecondaryKeys(String ddl, String autoIncrementColumn) {
+        int open = ddl.indexOf(" (\n");
+        int close = ddl.lastIndexOf("\n)");
+        if (open < 0 || close <= open) return null;
+        List<String> kept = new java.util.ArrayList<>();
+        List<String> keys = new java.util.ArrayList<>();
+        for (String line : ddl.substring(open + 3, close).split("\n", -1)) {
+            if (!line.startsWith("  ") || line.startsWith("   ")) return null;
+            String def = line.substring(2);
+            if (def.endsWith(",")) def = def.substring(0, def.length() - 1);
+            if (def.contains("FOREIGN KEY") || def.contains("REFERENCES")) return null;
+            boolean known = def.startsWith("`") || def.startsWith("PRIMARY KEY ") || def.startsWith("UNIQUE KEY ")
+                    || def.startsWith("FULLTEXT KEY ") || def.startsWith("SPATIAL KEY ") || def.startsWith("KEY ")
+                    || def.startsWith("CONSTRAINT ") && def.contains(" CHECK ");
+            if (!known) return null;
+            var m = KEY_LINE.matcher(def);
+            if (m.matches() && !m.group(1).replace("``", "`").equals(autoIncrementColumn)) keys.add(def);
+            else kept.add(def);
+        }
+        if (keys.isEmpty() || kept.isEmpty()) return null;
+        return new DeferredKeys(ddl.substring(0, open + 3) + "  " + String.join(",\n  ", kept) + ddl.substring(close), keys);
+    }
+
     /** Removes a DEFINER clause: the RDS master user lacks SUPER/SET USER, so objects get it as definer. */
     static String withoutDefiner(String ddl) {
         return DEFINER.matcher(ddl).replaceFirst("");

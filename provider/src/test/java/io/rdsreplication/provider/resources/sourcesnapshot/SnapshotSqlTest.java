@@ -160,4 +160,26 @@ class SnapshotSqlTest {
         unknownPw.put("password", io.rdsreplication.provider.core.Unknown.VALUE);
         assertTrue(diff(old, inputs(unknownPw, null, List.of("a"))).replaces().isEmpty());
     }
+
+    @Test
+    void plainSecondaryKeysOfABigTableAreAddedAfterItsRows() {
+        String ddl = "CREATE TABLE `t` (\n  `id` bigint NOT NULL,\n  `a` int DEFAULT NULL,\n  `b` varchar(20) DEFAULT NULL,\n  `c` text,\n"
+                + "  PRIMARY KEY (`id`),\n  UNIQUE KEY `ub` (`b`),\n  KEY `ka` (`a`),\n  KEY `k``ab` (`a`,`b`) COMMENT 'x, y',\n"
+                + "  FULLTEXT KEY `fc` (`c`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+        var d = SnapshotSql.deferSecondaryKeys(ddl, null);
+        assertEquals("CREATE TABLE `t` (\n  `id` bigint NOT NULL,\n  `a` int DEFAULT NULL,\n  `b` varchar(20) DEFAULT NULL,\n  `c` text,\n"
+                + "  PRIMARY KEY (`id`),\n  UNIQUE KEY `ub` (`b`),\n  FULLTEXT KEY `fc` (`c`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4", d.create());
+        assertEquals("ALTER TABLE `d`.`t` ADD KEY `ka` (`a`), ADD KEY `k``ab` (`a`,`b`) COMMENT 'x, y'", d.alter("d", "t"));
+        // the AUTO_INCREMENT column's key stays; the other goes
+        var ai = SnapshotSql.deferSecondaryKeys("CREATE TABLE `t` (\n  `id` int NOT NULL AUTO_INCREMENT,\n  `x` int NOT NULL,\n"
+                + "  PRIMARY KEY (`x`,`id`),\n  KEY `id` (`id`),\n  KEY `kx` (`x`)\n) ENGINE=InnoDB", "id");
+        assertEquals(List.of("KEY `kx` (`x`)"), ai.keys());
+        assertTrue(ai.create().contains("  KEY `id` (`id`)\n)"), ai.create());
+        // foreign keys, no plain key, or an unexpected layout: the table stays as it is
+        assertNull(SnapshotSql.deferSecondaryKeys("CREATE TABLE `c` (\n  `id` int NOT NULL,\n  `p` int,\n  PRIMARY KEY (`id`),\n  KEY `p` (`p`),\n"
+                + "  CONSTRAINT `f` FOREIGN KEY (`p`) REFERENCES `par` (`code`)\n) ENGINE=InnoDB", null));
+        assertNull(SnapshotSql.deferSecondaryKeys("CREATE TABLE `t` (\n  `id` int NOT NULL,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB", null));
+        assertNull(SnapshotSql.deferSecondaryKeys("CREATE TABLE `t` (\n  `id` int NOT NULL,\n  `g` int GENERATED ALWAYS AS (\n`id`) VIRTUAL,\n"
+                + "  KEY `g` (`g`)\n) ENGINE=InnoDB", null));
+    }
 }
