@@ -25,7 +25,7 @@ class WanBench {
     static final String DB = "rdsrepl_wan";
     static final java.util.concurrent.atomic.AtomicLong LAST_COPY_MILLIS = new java.util.concurrent.atomic.AtomicLong();
     static final java.util.concurrent.atomic.AtomicLong LAST_CPU_MILLIS = new java.util.concurrent.atomic.AtomicLong();
-    static final List<String> TOOLS = List.of(System.getenv().getOrDefault("BENCH_TOOLS", "dumpz,dump,mydumper,ours,ours-insert,ours-plain,ours-c1,ours-xmx").split(","));
+    static final List<String> TOOLS = List.of(System.getenv().getOrDefault("BENCH_TOOLS", "dumpz,dump,mydumper,ours,ours-keys,ours-insert,ours-plain,ours-c1,ours-xmx").split(","));
     static final int THREADS = Integer.parseInt(System.getenv().getOrDefault("BENCH_THREADS", "4"));
 
     record Profile(String name, int mbit, int ms) {
@@ -34,7 +34,12 @@ class WanBench {
         }
     }
 
-    record Figure(String tool, long millis, long linkBytes, long peakRssKb, long copyMillis, long cpuMillis) {
+    /**
+     * {@code cpu}: CPU seconds spent during the copy by the copier (the tool or the plugin, with their children),
+     * the source server, the replica server and the link's helpers (Toxiproxy, the forwarders): on this machine they
+     * all share the same cores, which no real deployment does.
+     */
+    record Figure(String tool, long millis, long linkBytes, long peakRssKb, long copyMillis, long cpuMillis, double[] cpu) {
     }
 
     @Test
@@ -74,6 +79,16 @@ class WanBench {
                     }
                     Figure ours = measure("SourceSnapshot (parallelism " + THREADS + ", JIT C1 as launched)", rowsAt, () -> ours(port, Map.of()));
                     figs.add(ours);
+                    for (String v : System.getenv().getOrDefault("BENCH_VARIANTS", "").split(";")) {
+                        if (v.isBlank()) continue; // e.g. RDSREPLICATION_COPY_WRITERS=2,RDSREPLICATION_COPY_BATCH_KIB=4096
+                        Map<String, String> env = new LinkedHashMap<>();
+                        for (String kv : v.split(",")) env.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+                        figs.add(measure("SourceSnapshot, " + v, rowsAt, () -> ours(port, env)));
+                    }
+                    if (TOOLS.contains("ours-keys")) {
+                        figs.add(measure("SourceSnapshot, secondary keys built during the load", rowsAt,
+                                () -> ours(port, Map.of("RDSREPLICATION_COPY_DEFER_KEYS_BYTES", Long.toString(Long.MAX_VALUE)))));
+                    }
                     if (TOOLS.contains("ours-insert")) {
                         figs.add(measure("SourceSnapshot, rows as INSERTs (where local_infile = 0)", rowsAt,
                                 () -> ours(port, Map.of("RDSREPLICATION_COPY_WRITE", "insert"))));
@@ -119,6 +134,12 @@ class WanBench {
                             ? String.format("  (copy itself %.1f s, plugin CPU %.1f s, peak RSS %d MiB)", f.copyMillis() / 1000.0,
                             f.cpuMillis() / 1000.0, f.peakRssKb() >> 10) : "");
         }
+        for (Figure f : figs) {
+            double[] c = f.cpu();
+            System.out.printf("wan:     CPU s of %-44s copier %5.1f  source %5.1f  replica %5.1f  link %5.1f  all %5.1f (%.0f%% of %d cores)%n",
+                    f.tool(), c[0], c[1], c[2], c[3], c[0] + c[1] + c[2] + c[3],
+                    100 * (c[0] + c[1] + c[2] + c[3]) / (f.millis() / 1000.0) / CORES, CORES);
+        }
         if (!p.loopback()) {
             double limit = ours.linkBytes() * 8.0 / (p.mbit() * 1e6);
             System.out.printf("wan:   link limit (our %.1f MiB at %d Mbit/s): %.1f s; ours/limit = %.2f%n", ours.linkBytes() / 1048576.0,
@@ -130,18 +151,47 @@ class WanBench {
         long call() throws Exception; // peak RSS in KiB, or 0
     }
 
+    static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    /** CPU seconds so far: this JVM's waited-for children; the source and replica servers; the link's helpers. */
+    static double[] cpuNow() throws Exception {
+        Path tb = TestBed.root().resolve(".testbed");
+        double link = 0;
+        for (String h : List.of("toxiproxy", "fwd-host", "fwd-ns")) link += cpuOf(tb.resolve("wan/" + h + ".pid"), true);
+        return new double[]{cpuOf(Path.of("/proc/self/stat"), false, true), cpuOf(tb.resolve("source/mysqld.pid"), false),
+                cpuOf(tb.resolve("replica/mysqld.pid"), false), link};
+    }
+
+    static double cpuOf(Path pidFile, boolean withChildren) throws Exception {
+        if (!Files.exists(pidFile)) return 0;
+        Path stat = Path.of("/proc/" + Files.readString(pidFile).trim() + "/stat");
+        return Files.exists(stat) ? cpuOf(stat, withChildren, false) : 0;
+    }
+
+    /** utime + stime (+ cutime + cstime) of a /proc/PID/stat, at 100 ticks a second; {@code childrenOnly}: just the latter. */
+    static double cpuOf(Path stat, boolean withChildren, boolean childrenOnly) throws Exception {
+        String[] f = Files.readString(stat).replaceFirst("^.*\\) ", "").split(" ");
+        long self = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        long children = Long.parseLong(f[13]) + Long.parseLong(f[14]);
+        return (childrenOnly ? children : withChildren ? self + children : self) / 100.0;
+    }
+
     static Figure measure(String tool, long rows, Run run) throws Exception {
         dropOnReplica();
         long b0 = linkBytes();
+        double[] c0 = cpuNow();
         long t0 = System.nanoTime();
         LAST_COPY_MILLIS.set(0);
         LAST_CPU_MILLIS.set(0);
         long rss = run.call();
         long ms = (System.nanoTime() - t0) / 1_000_000;
+        double[] c1 = cpuNow();
+        double[] cpu = new double[4];
+        for (int i = 0; i < 4; i++) cpu[i] = c1[i] - c0[i];
         long b = linkBytes() - b0;
         long got = rowCount(false);
         if (got != rows) throw new AssertionError(tool + " copied " + got + " rows of " + rows);
-        return new Figure(tool, ms, b, rss, LAST_COPY_MILLIS.get(), LAST_CPU_MILLIS.get());
+        return new Figure(tool, ms, b, rss, LAST_COPY_MILLIS.get(), LAST_CPU_MILLIS.get(), cpu);
     }
 
     /** Bytes sent into the shaped link (both directions cross it; the source's answers are nearly all of it). */
@@ -180,13 +230,18 @@ class WanBench {
 
     @SuppressWarnings("unchecked")
     static long ours(int port, Map<String, String> env) throws Exception {
-        try (ProviderProcess p = ProviderProcess.start(env)) {
+        try (ProviderProcess p = ProviderProcess.start(env, "-v=5")) {
             Map<String, Object> cfg = ProviderProcess.testBedConfig();
             ((Map<String, Object>) cfg.get("source")).put("port", (double) port);
             p.configure(cfg);
             var r = p.create("rdsreplication:index:SourceSnapshot", p.checked("rdsreplication:index:SourceSnapshot", Map.of(),
                     Map.of("databases", List.of(DB), "parallelism", (double) THREADS, "overwrite", true)), false);
             LAST_COPY_MILLIS.set(((Number) ProviderProcess.decode(r.getProperties()).get("durationMillis")).longValue());
+            // the copy's phases, with the plugin's own timestamps: when the last row was read, when keys were added
+            for (String line : p.log().split("\n")) {
+                int at = line.indexOf("phase: ");
+                if (at >= 0) System.out.println("wan:       copy " + line.substring(at + 7));
+            }
             return peakRssKb();
         }
     }

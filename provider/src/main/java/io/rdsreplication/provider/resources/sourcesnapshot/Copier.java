@@ -42,6 +42,10 @@ import java.util.logging.Logger;
  */
 final class Copier {
     private static final Logger LOG = Logger.getLogger(Copier.class.getName());
+    /**
+     * A batch ends past this many bytes. Measured on the test bed (one 278 MiB table, loopback): 8 MiB batches,
+     * or 2 or 8 writers instead of 4, changed the copy's time by less than its noise.
+     */
     private static final long BATCH_BYTES = 1024 * 1024;
     private static final int BATCH_ROWS = 5_000;
 
@@ -115,6 +119,7 @@ final class Copier {
     private volatile boolean compressed;
     /** Rows go as LOAD DATA LOCAL (the RDS instance has local_infile = 1), else as INSERTs. */
     private volatile boolean loadData;
+    private volatile long started;
 
     Copier(ConnectionSpec source, ConnectionSpec replica, List<String> databases, String lockMode, int parallelism,
            boolean copyRoutines, Context ctx) {
@@ -189,6 +194,7 @@ final class Copier {
 
     private Result copy() {
         long t0 = System.nanoTime();
+        started = t0;
         List<Session> workers = new ArrayList<>();
         List<Session> writers = new ArrayList<>();
         // several statements in one round trip: the schema of thousands of tables must not cost a round trip each
@@ -549,6 +555,8 @@ final class Copier {
                     }
                     exec(src, "COMMIT"); // this worker's snapshot is no longer needed: its metadata locks go now
                     if (readersLeft.decrementAndGet() == 0) {
+                        LOG.fine(() -> "phase: " + since() + " every row read from the source, " + (BUFFER_KIB - room.availablePermits()) / 1024
+                                + " MiB of them still to write");
                         for (int i = 0; i < writers.size(); i++) batches.put(END);
                     }
                     return null;
@@ -736,12 +744,16 @@ final class Copier {
         }
     }
 
+    private String since() {
+        return "+" + (System.nanoTime() - started) / 1_000_000 + " ms";
+    }
+
     /** The secondary keys left out of a big table's CREATE TABLE, once all its rows are in. */
     private void addKeys(Session dst, Table t) {
         progress.status("adding the secondary keys of " + t.db() + "." + t.name() + " (" + rows.get() + " rows copied in all)");
         long t0 = System.nanoTime();
         exec(dst, t.addKeys());
-        LOG.fine(() -> "keys of " + t.db() + "." + t.name() + " added in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        LOG.fine(() -> "phase: " + since() + " keys of " + t.db() + "." + t.name() + " added in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
     /**
