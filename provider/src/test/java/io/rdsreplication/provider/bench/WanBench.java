@@ -351,7 +351,18 @@ class WanBench {
                 default -> throw new IllegalArgumentException("BENCH_SHAPES: unknown shape " + shape);
             }
             for (String s : sql) {
-                for (String one : s.split(";\n")) TestBed.exec(c, one);
+                for (String one : s.split(";\n")) {
+                    // big INSERT … SELECT … FROM seq_1_to_N in slices: one statement must end within the connection's timeout
+                    var m = java.util.regex.Pattern.compile("FROM seq_1_to_(\\d+)$").matcher(one);
+                    long n = m.find() ? Long.parseLong(m.group(1)) : 0;
+                    if (n <= 500_000) {
+                        TestBed.exec(c, one);
+                        continue;
+                    }
+                    for (long from = 1; from <= n; from += 500_000) {
+                        TestBed.exec(c, one.substring(0, m.start()) + "FROM seq_" + from + "_to_" + Math.min(n, from + 499_999));
+                    }
+                }
             }
         }
     }
