@@ -1,5 +1,6 @@
 package io.rdsreplication.provider.bench;
 
+import io.rdsreplication.provider.testing.Scratch;
 import io.rdsreplication.provider.testing.ProviderProcess;
 import io.rdsreplication.provider.testing.TestBed;
 import org.junit.jupiter.api.Test;
@@ -82,7 +83,7 @@ class SnapshotBench {
         pb.environment().put("DST_USER", TestBed.get("REPLICA_ROOT_USER"));
         pb.environment().put("MYSQL_PWD", TestBed.get("SOURCE_ROOT_PASSWORD"));
         // both sides need a password: give the replica root the source's through a defaults file
-        java.nio.file.Path cnf = java.nio.file.Files.createTempFile("bench", ".cnf");
+        java.nio.file.Path cnf = Scratch.file("bench", ".cnf");
         java.nio.file.Files.writeString(cnf, "[client]\npassword=" + TestBed.get("REPLICA_ROOT_PASSWORD") + "\n");
         pb.command("bash", "-o", "pipefail", "-c", cmd.replace("| mariadb --no-defaults", "| mariadb --defaults-extra-file=" + cnf));
         long t0 = System.nanoTime();
@@ -95,7 +96,7 @@ class SnapshotBench {
 
     static void dropOnReplica() throws Exception {
         try (Connection c = TestBed.replicaRoot()) {
-            TestBed.exec(c, "DROP DATABASE IF EXISTS " + DB);
+            TestBed.exec(c, "DROP DATABASE IF EXISTS " + DB, "FLUSH BINARY LOGS", "PURGE BINARY LOGS BEFORE NOW()");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.rdsreplication.provider.bench;
 
+import io.rdsreplication.provider.testing.Scratch;
 import io.rdsreplication.provider.testing.ProviderProcess;
 import io.rdsreplication.provider.testing.TestBed;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class WanBench {
                 profiles.add(new Profile(a[0] + " Mbit/s + " + a[1] + " ms each way", Integer.parseInt(a[0]), Integer.parseInt(a[1])));
             }
         }
-        Path dir = Files.createTempDirectory("wanbench");
+        Path dir = Scratch.dir("wanbench");
         Path src = dir.resolve("src.cnf");
         Path dst = dir.resolve("dst.cnf");
         Files.writeString(src, cnf(TestBed.get("SOURCE_ROOT_USER"), TestBed.get("SOURCE_ROOT_PASSWORD")));
@@ -77,7 +78,7 @@ class WanBench {
                         figs.add(measure("mydumper -C -t " + THREADS + " -r 100000, then myloader -e -t " + THREADS, rowsAt,
                                 () -> mydumper(port, src, dst, dir)));
                     }
-                    Figure ours = measure("SourceSnapshot (parallelism " + THREADS + ", JIT C1 as launched)", rowsAt, () -> ours(port, Map.of()));
+                    Figure ours = measure("SourceSnapshot (parallelism " + THREADS + ", as launched)", rowsAt, () -> ours(port, Map.of()));
                     figs.add(ours);
                     for (String v : System.getenv().getOrDefault("BENCH_VARIANTS", "").split(";")) {
                         if (v.isBlank()) continue; // e.g. RDSREPLICATION_COPY_WRITERS=2,RDSREPLICATION_COPY_BATCH_KIB=4096
@@ -111,7 +112,7 @@ class WanBench {
         } finally {
             dropOnReplica();
             try (Connection c = TestBed.sourceRoot()) {
-                TestBed.exec(c, "SET SESSION sql_log_bin = 0", "DROP DATABASE IF EXISTS " + DB);
+                TestBed.exec(c, "SET SESSION sql_log_bin = 0", "DROP DATABASE IF EXISTS " + DB, "FLUSH BINARY LOGS", "PURGE BINARY LOGS BEFORE NOW()");
             }
             for (Path f : List.of(src, dst)) Files.deleteIfExists(f);
             sh("rm -rf " + dir, Map.of());
@@ -268,9 +269,10 @@ class WanBench {
         if (p.waitFor() != 0) throw new AssertionError("failed (" + p.exitValue() + "): " + out);
     }
 
+    /** Drops the copy and the replica's binary logs of it: each copy of BENCH_MB=1024 logs 1.5 GiB there. */
     static void dropOnReplica() throws Exception {
         try (Connection c = TestBed.replicaRoot()) {
-            TestBed.exec(c, "DROP DATABASE IF EXISTS " + DB);
+            TestBed.exec(c, "DROP DATABASE IF EXISTS " + DB, "FLUSH BINARY LOGS", "PURGE BINARY LOGS BEFORE NOW()");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.rdsreplication.provider.e2e;
 
+import io.rdsreplication.provider.testing.Scratch;
 import io.rdsreplication.provider.testing.Cli;
 import io.rdsreplication.provider.testing.TestBed;
 import org.junit.jupiter.api.Tag;
@@ -49,9 +50,9 @@ class CutoverCliIT {
             cli.pulumi("config", "set", "checksumTable", db + ".t").ok();
             cli.pulumi("config", "set", "wayBack", "false").ok();
             for (String point : new String[] {"CATCH_UP", "FENCE", "FINAL_POSITION", "FINAL_APPLY", "CHECKSUM", "DETACH", "DETACHED"}) {
-                Path marker = Files.createTempFile("cutover-pause", ".txt");
+                Path marker = Scratch.file("cutover-pause", ".txt");
                 Files.delete(marker);
-                Path log = Files.createTempFile("cutover-kill-" + point, ".log");
+                Path log = Scratch.file("cutover-kill-" + point, ".log");
                 cli.env(io.rdsreplication.provider.core.PausePoint.VARIABLE, "cutover." + point + "=" + marker);
                 Process up = cli.spawn(log, "up", "--yes", "--skip-preview");
                 try {

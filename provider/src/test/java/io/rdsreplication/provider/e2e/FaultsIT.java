@@ -1,5 +1,6 @@
 package io.rdsreplication.provider.e2e;
 
+import io.rdsreplication.provider.testing.Scratch;
 import io.rdsreplication.provider.testing.Cli;
 import io.rdsreplication.provider.testing.TestBed;
 import org.junit.jupiter.api.AfterAll;
@@ -147,7 +148,7 @@ class FaultsIT {
         cli.run(cli.prog, List.of("bash", "-c", TestBed.get("PULUMI") + " config set --secret pw \"$PW\""),
                 Map.of("PW", "kill-during-create-" + prefix)).ok();
         try {
-            Path log = Files.createTempFile("killed-source", ".log");
+            Path log = Scratch.file("killed-source", ".log");
             Process up = cli.spawn(log, "up", "--yes", "--skip-preview", "--parallel", "8");
             // SIGKILL the source as soon as the first accounts exist: others are being created at that moment
             long end = System.nanoTime() + 60_000_000_000L;
@@ -202,7 +203,7 @@ class FaultsIT {
         Cli cli = Cli.init("examples/yaml", user);
         try {
             // SIGKILL the plugin that our pulumi process started, 1.5 s after it appears (mid-update)
-            Path log = Files.createTempFile("killed-up", ".log");
+            Path log = Scratch.file("killed-up", ".log");
             Process up = cli.spawn(log, "up", "--yes", "--skip-preview");
             ProcessHandle plugin = Cli.awaitPlugin(up);
             assertTrue(plugin != null, "the plugin started");

@@ -1,5 +1,6 @@
 package io.rdsreplication.provider.e2e;
 
+import io.rdsreplication.provider.testing.Scratch;
 import io.rdsreplication.provider.testing.Cli;
 import io.rdsreplication.provider.testing.TestBed;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +35,7 @@ class LanguageExamplesIT {
     static void prepare() throws Exception {
         assumeTrue(System.getProperty("languages") != null, "run once per make test (-Dlanguages)");
         ec2 = TestBed.ec2();
-        var prep = new Cli(Files.createTempDirectory("rdsrepl-lang")).run(TestBed.root(),
+        var prep = new Cli(Scratch.dir("rdsrepl-lang")).run(TestBed.root(),
                 List.of(TestBed.root().resolve("examples/prepare-languages.sh").toString()), Map.of()).ok();
         System.out.println(prep.out());
     }
@@ -71,7 +72,7 @@ class LanguageExamplesIT {
         String user = TestBed.unique(language.substring(0, 2) + "ex");
         String db = TestBed.unique(language.substring(0, 2) + "exdb");
         // the stack: the example's Pulumi.yaml (its project name) and the test bed's configuration
-        Path skeleton = Files.createTempDirectory("rdsrepl-" + language);
+        Path skeleton = Scratch.dir("rdsrepl-" + language);
         Files.copy(dir.resolve("Pulumi.yaml"), skeleton.resolve("Pulumi.yaml"));
         Cli cli = Cli.init(skeleton.toString(), user);
         String work = cli.prog.toString();

@@ -1,5 +1,6 @@
 package io.rdsreplication.provider.e2e;
 
+import io.rdsreplication.provider.testing.Scratch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rdsreplication.provider.testing.Cli;
 import io.rdsreplication.provider.testing.ProviderProcess;
@@ -26,7 +27,7 @@ class ProviderCliIT {
 
     @Test
     void getSchemaOfTheInstalledPluginEqualsSchemaJson() throws Exception {
-        Cli cli = new Cli(Files.createTempDirectory("rdsrepl-schema"));
+        Cli cli = new Cli(Scratch.dir("rdsrepl-schema"));
         var r = cli.run(cli.work, List.of(TestBed.get("PULUMI"), "package", "get-schema",
                 ProviderProcess.pluginDir().resolve("pulumi-resource-rdsreplication").toString()), Map.of()).ok();
         var ours = JSON.readTree(TestBed.root().resolve("schema.json").toFile());
@@ -66,7 +67,7 @@ class ProviderCliIT {
         Path launcher = ProviderProcess.pluginDir().resolve("pulumi-resource-rdsreplication");
         ProcessBuilder none = new ProcessBuilder(launcher.toString()).redirectErrorStream(true);
         none.environment().remove("JAVA_HOME");
-        Path bin = Files.createTempDirectory("nojava");
+        Path bin = Scratch.dir("nojava");
         for (String tool : List.of("bash", "env", "dirname", "readlink", "sed", "head")) {
             Files.createSymbolicLink(bin.resolve(tool), Path.of("/usr/bin", tool).toRealPath());
         }
@@ -77,7 +78,7 @@ class ProviderCliIT {
         assertEquals(1, p.exitValue());
         assertTrue(out.contains("no Java runtime found"), out);
 
-        Path fake = Files.createTempDirectory("oldjava");
+        Path fake = Scratch.dir("oldjava");
         Files.createDirectories(fake.resolve("bin"));
         Path java = fake.resolve("bin/java");
         Files.writeString(java, "#!/bin/sh\necho '    java.specification.version = 11' >&2\n");
@@ -98,7 +99,7 @@ class ProviderCliIT {
      */
     @Test
     void launcherKeepsJvmMessagesOffStdoutWhenThePluginFolderIsCopied() throws Exception {
-        Path installed = Files.createTempDirectory("rdsrepl-installed");
+        Path installed = Scratch.dir("rdsrepl-installed");
         Files.copy(Path.of(System.getProperty("provider.jar")), installed.resolve("pulumi-resource-rdsreplication.jar"));
         Files.copy(TestBed.root().resolve("provider/bin/pulumi-resource-rdsreplication"), installed.resolve("pulumi-resource-rdsreplication"));
         installed.resolve("pulumi-resource-rdsreplication").toFile().setExecutable(true);
@@ -108,7 +109,7 @@ class ProviderCliIT {
         assertEquals(0, cds.waitFor(), cdsOut);
         assertTrue(Files.exists(installed.resolve("pulumi-resource-rdsreplication.jsa")), "cds.sh wrote an archive: " + cdsOut);
 
-        Path copy = Files.createTempDirectory("rdsrepl-copied");
+        Path copy = Scratch.dir("rdsrepl-copied");
         try (Stream<Path> files = Files.list(installed)) {
             for (Path f : files.toList()) Files.copy(f, copy.resolve(f.getFileName()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         }
@@ -121,7 +122,7 @@ class ProviderCliIT {
 
     /** Starts the plugin in {@code dir} against a listening "engine"; asserts stdout's first line is a port; returns stderr. */
     static String firstLineIsThePort(Path dir) throws Exception {
-        Path err = Files.createTempFile("rdsrepl-launcher", ".log");
+        Path err = Scratch.file("rdsrepl-launcher", ".log");
         try (ServerSocket engine = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             Process p = new ProcessBuilder(dir.resolve("pulumi-resource-rdsreplication").toString(), "127.0.0.1:" + engine.getLocalPort())
                     .redirectError(err.toFile()).start();

@@ -1,5 +1,6 @@
 package io.rdsreplication.provider.e2e;
 
+import io.rdsreplication.provider.testing.Scratch;
 import io.rdsreplication.provider.testing.Cli;
 import io.rdsreplication.provider.testing.TestBed;
 import org.junit.jupiter.api.Tag;
@@ -57,7 +58,7 @@ class SnapshotCancelCliIT {
             cli.pulumi("config", "set", "--path", "--secret", "rdsreplication:source.password", pw).ok();
 
             TestBed.exec(replicaLock, "FLUSH TABLES WITH READ LOCK");
-            Path log = Files.createTempFile("snapshot-cancel", ".log");
+            Path log = Scratch.file("snapshot-cancel", ".log");
             Process up = cli.spawn(log, "up", "--yes", "--skip-preview");
             TestBed.awaitRows(true, "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '" + TestBed.get("REPLICA_ADMIN_USER") + "' AND " + WAITING, 120);
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {

@@ -1,5 +1,6 @@
 package io.rdsreplication.provider.it;
 
+import io.rdsreplication.provider.testing.Scratch;
 import io.rdsreplication.provider.cutover.Cutover;
 import io.rdsreplication.provider.mysql.Session;
 import io.rdsreplication.provider.testing.TestBed;
@@ -92,7 +93,7 @@ class CutoverBench {
         try (Connection c = TestBed.replicaRoot()) {
             TestBed.exec(c, "DROP DATABASE IF EXISTS " + DB + "_dump", "CREATE DATABASE " + DB + "_dump");
         }
-        Path cnf = Files.createTempFile("bench", ".cnf", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Path cnf = Scratch.file("bench", ".cnf", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(cnf, "[client]\npassword=" + TestBed.get("REPLICA_ROOT_PASSWORD") + "\n");
         String cmd = "mariadb-dump --no-defaults -h127.0.0.1 -P" + TestBed.sourcePort() + " -u\"$SRC_USER\" --single-transaction "
                 + "--order-by-primary " + DB + " t | mariadb --defaults-extra-file=" + cnf + " -h127.0.0.1 -P" + TestBed.replicaPort()

@@ -1,5 +1,6 @@
 package io.rdsreplication.provider.it;
 
+import io.rdsreplication.provider.testing.Scratch;
 import io.grpc.StatusRuntimeException;
 import io.rdsreplication.provider.testing.ProviderProcess;
 import io.rdsreplication.provider.testing.TestBed;
@@ -55,7 +56,7 @@ class SnapshotLinkCutIT {
         assertTrue(build.waitFor(600, TimeUnit.SECONDS) && build.exitValue() == 0, "testbed/toxiproxy.sh failed");
         int apiPort = freePort();
         listen = freePort();
-        Path log = Files.createTempFile("toxiproxy", ".log");
+        Path log = Scratch.file("toxiproxy", ".log");
         toxiproxy = new ProcessBuilder(server, "-host", "127.0.0.1", "-port", Integer.toString(apiPort))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         api = "http://127.0.0.1:" + apiPort;

@@ -1,5 +1,6 @@
 package io.rdsreplication.provider.it;
 
+import io.rdsreplication.provider.testing.Scratch;
 import io.rdsreplication.provider.testing.ProviderProcess;
 import io.rdsreplication.provider.testing.TestBed;
 import org.junit.jupiter.api.AfterAll;
@@ -166,7 +167,7 @@ class SnapshotLoadDataIT {
         try (Connection c = TestBed.replicaRoot()) {
             TestBed.exec(c, "SET GLOBAL local_infile = 1", "CREATE TABLE IF NOT EXISTS " + db + ".stolen (line TEXT)", "DELETE FROM " + db + ".stolen");
         }
-        java.nio.file.Path secret = java.nio.file.Files.createTempFile("rdsrepl-local", ".txt");
+        java.nio.file.Path secret = Scratch.file("rdsrepl-local", ".txt");
         java.nio.file.Files.writeString(secret, "a local secret\nsecond line\n");
         try {
             var cls = Class.forName("io.rdsreplication.provider.resources.sourcesnapshot.LoadData");

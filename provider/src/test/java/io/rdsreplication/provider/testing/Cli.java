@@ -41,7 +41,7 @@ public final class Cli {
 
     /** A new work folder with the example copied in and a stack configured for the test bed. */
     public static Cli init(String example, String replicationUser) throws Exception {
-        Path work = Files.createTempDirectory("rdsrepl-e2e");
+        Path work = Scratch.dir("rdsrepl-e2e");
         Cli c = new Cli(work);
         c.run(TestBed.root(), List.of(TestBed.root().resolve("examples/stack-init.sh").toString(),
                 TestBed.root().resolve(example).toString(), work.toString()), Map.of("REPLICATION_USER", replicationUser)).ok();

@@ -42,7 +42,7 @@ public final class ProviderProcess implements AutoCloseable {
             if (jar == null || !Files.exists(Path.of(jar))) {
                 throw new IllegalStateException("provider.jar system property must name the built plugin jar (run through Maven failsafe)");
             }
-            Path dir = Files.createTempDirectory("rdsrepl-plugin");
+            Path dir = Scratch.dir("rdsrepl-plugin");
             Files.copy(Path.of(jar), dir.resolve("pulumi-resource-rdsreplication.jar"), StandardCopyOption.REPLACE_EXISTING);
             Path launcher = dir.resolve("pulumi-resource-rdsreplication");
             Files.copy(TestBed.root().resolve("provider/bin/pulumi-resource-rdsreplication"), launcher, StandardCopyOption.REPLACE_EXISTING);
@@ -57,7 +57,7 @@ public final class ProviderProcess implements AutoCloseable {
         cmd.add(pluginDir().resolve("pulumi-resource-rdsreplication").toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        Path err = Files.createTempFile("rdsrepl-provider", ".log");
+        Path err = Scratch.file("rdsrepl-provider", ".log");
         pb.redirectError(err.toFile());
         for (String k : List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION")) {
             pb.environment().put(k, TestBed.get(k));
