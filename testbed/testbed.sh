@@ -78,7 +78,12 @@ start_server() { # name port server_id engine extra args...
   if [ ! -f "$d/engine" ]; then
     rm -rf "$d"; mkdir -p "$d/data" "$d/tmp"
     if ! engine_init_datadir "$engine" "$d/data" "$d/install.log"; then
-      log "$name: initialising a $engine data directory failed:"; tail -20 "$d/install.log" >&2; return 1
+      log "$name: initialising a $engine data directory failed:"; tail -20 "$d/install.log" >&2
+      # errno 28 (ENOSPC) hides in InnoDB's words; say it plainly
+      if grep -q 'error 28\|No space left' "$d/install.log"; then
+        log "$name: the disk is full: $(df -Ph "$d" | awk 'NR==2 {print $4 " free on " $6}')"
+      fi
+      return 1
     fi
     echo "$engine" >"$d/engine"
   fi
