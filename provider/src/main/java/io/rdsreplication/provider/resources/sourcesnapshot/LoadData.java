@@ -140,6 +140,22 @@ final class LoadData {
             bytes[size++] = (byte) b;
         }
 
+        /** Puts the escape of a byte that LOAD DATA's text treats specially (backslash, tab, newline, CR, NUL); false for any other. */
+        private boolean escape(int b) {
+            char e = switch (b) {
+                case '\\' -> '\\';
+                case '\t' -> 't';
+                case '\n' -> 'n';
+                case '\r' -> 'r';
+                case 0 -> '0';
+                default -> 0;
+            };
+            if (e == 0) return false;
+            put('\\');
+            put(e);
+            return true;
+        }
+
         void tab() {
             room(1);
             put('\t');
@@ -154,29 +170,7 @@ final class LoadData {
         void escaped(byte[] v) {
             room(v.length * 2);
             for (byte x : v) {
-                switch (x) {
-                    case '\\' -> {
-                        put('\\');
-                        put('\\');
-                    }
-                    case '\t' -> {
-                        put('\\');
-                        put('t');
-                    }
-                    case '\n' -> {
-                        put('\\');
-                        put('n');
-                    }
-                    case '\r' -> {
-                        put('\\');
-                        put('r');
-                    }
-                    case 0 -> {
-                        put('\\');
-                        put('0');
-                    }
-                    default -> bytes[size++] = x;
-                }
+                if (!escape(x)) bytes[size++] = x;
             }
         }
 
@@ -208,29 +202,7 @@ final class LoadData {
             for (int i = 0; i < n; i++) {
                 char c = s.charAt(i);
                 if (c < 0x80) {
-                    switch (c) {
-                        case '\\' -> {
-                            put('\\');
-                            put('\\');
-                        }
-                        case '\t' -> {
-                            put('\\');
-                            put('t');
-                        }
-                        case '\n' -> {
-                            put('\\');
-                            put('n');
-                        }
-                        case '\r' -> {
-                            put('\\');
-                            put('r');
-                        }
-                        case '\0' -> {
-                            put('\\');
-                            put('0');
-                        }
-                        default -> put(c);
-                    }
+                    if (!escape(c)) put(c);
                 } else if (c < 0x800) {
                     put(0xC0 | (c >> 6));
                     put(0x80 | (c & 0x3F));
