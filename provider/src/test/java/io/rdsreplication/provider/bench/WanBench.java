@@ -45,7 +45,19 @@ class WanBench {
      * the source server, the replica server and the link's helpers (Toxiproxy, the forwarders): on this machine they
      * all share the same cores, which no real deployment does.
      */
-    record Figure(String tool, long millis, long linkBytes, long peakRssKb, long copyMillis, long cpuMillis, double[] cpu) {
+    /**
+     * A baseline tool (dump pipe, mydumper) that runs longer than this many seconds is stopped and reported as taking
+     * more than that (BENCH_TOOL_TIMEOUT, default 1200): the runbook's pipe crosses a 20 ms link several times per
+     * table, so 10,000 tables alone can take it most of an hour.
+     */
+    static final int TOOL_TIMEOUT = Integer.parseInt(System.getenv().getOrDefault("BENCH_TOOL_TIMEOUT", "1200"));
+
+    /** A baseline stopped at TOOL_TIMEOUT. */
+    static final class Capped extends Exception {
+    }
+
+    /** {@code capped}: the tool was stopped at TOOL_TIMEOUT, so {@code millis} is a lower bound. */
+    record Figure(String tool, long millis, long linkBytes, long peakRssKb, long copyMillis, long cpuMillis, double[] cpu, boolean capped) {
     }
 
     @Test
@@ -135,8 +147,8 @@ class WanBench {
     static void report(String shape, Profile p, List<Figure> figs, Figure ours) {
         System.out.printf("wan: --- %s, %s%n", shape, p.name());
         for (Figure f : figs) {
-            System.out.printf("wan:   %-52s %8.1f s  %8.1f MiB across  ours/this = %.2f%s%n", f.tool(), f.millis() / 1000.0,
-                    f.linkBytes() / 1048576.0, (double) ours.millis() / f.millis(), f.peakRssKb() > 0
+            System.out.printf("wan:   %-52s %s%8.1f s  %8.1f MiB across  ours/this %s %.2f%s%n", f.tool(), f.capped() ? ">" : " ",
+                    f.millis() / 1000.0, f.linkBytes() / 1048576.0, f.capped() ? "<" : "=", (double) ours.millis() / f.millis(), f.peakRssKb() > 0
                             ? String.format("  (copy itself %.1f s, plugin CPU %.1f s, peak RSS %d MiB)", f.copyMillis() / 1000.0,
                             f.cpuMillis() / 1000.0, f.peakRssKb() >> 10) : "");
         }
@@ -189,15 +201,21 @@ class WanBench {
         long t0 = System.nanoTime();
         LAST_COPY_MILLIS.set(0);
         LAST_CPU_MILLIS.set(0);
-        long rss = run.call();
+        long rss = 0;
+        boolean capped = false;
+        try {
+            rss = run.call();
+        } catch (Capped e) {
+            capped = true;
+        }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         double[] c1 = cpuNow();
         double[] cpu = new double[4];
         for (int i = 0; i < 4; i++) cpu[i] = c1[i] - c0[i];
         long b = linkBytes() - b0;
-        long got = rowCount(false);
+        long got = capped ? rows : rowCount(false);
         if (got != rows) throw new AssertionError(tool + " copied " + got + " rows of " + rows);
-        return new Figure(tool, ms, b, rss, LAST_COPY_MILLIS.get(), LAST_CPU_MILLIS.get(), cpu);
+        return new Figure(tool, ms, b, rss, LAST_COPY_MILLIS.get(), LAST_CPU_MILLIS.get(), cpu, capped);
     }
 
     /** Bytes sent into the shaped link (both directions cross it; the source's answers are nearly all of it). */
@@ -213,9 +231,9 @@ class WanBench {
     }
 
     static long dumpPipe(int port, Path src, Path dst, boolean compress) throws Exception {
-        sh("mariadb-dump --defaults-extra-file=" + src + " -h127.0.0.1 -P" + port + " --single-transaction"
+        tool("mariadb-dump --defaults-extra-file=" + src + " -h127.0.0.1 -P" + port + " --single-transaction"
                 + (compress ? " --compress" : "") + " --order-by-primary --databases " + DB
-                + " | mariadb --defaults-extra-file=" + dst + " -h127.0.0.1 -P" + TestBed.replicaPort(), Map.of());
+                + " | mariadb --defaults-extra-file=" + dst + " -h127.0.0.1 -P" + TestBed.replicaPort());
         return 0;
     }
 
@@ -227,10 +245,10 @@ class WanBench {
      */
     static long mydumper(int port, Path src, Path dst, Path dir) throws Exception {
         Path out = dir.resolve("dump");
-        sh("rm -rf " + out + " && mydumper --defaults-file=" + src + " -h 127.0.0.1 -P " + port + " -B " + DB + " -t " + THREADS
+        tool("rm -rf " + out + " && mydumper --defaults-file=" + src + " -h 127.0.0.1 -P " + port + " -B " + DB + " -t " + THREADS
                 + " -C -r 100000 --trx-consistency-only -v 1 -o " + out
                 + " && myloader --defaults-file=" + dst + " -h 127.0.0.1 -P " + TestBed.replicaPort() + " -e -t " + THREADS
-                + " -o -v 1 -d " + out + " && rm -rf " + out, Map.of());
+                + " -o -v 1 -d " + out + " && rm -rf " + out);
         return 0;
     }
 
@@ -264,6 +282,23 @@ class WanBench {
             }
         }
         return 0;
+    }
+
+    /** A baseline's command: as {@link #sh}, but stopped (with every process it started) after TOOL_TIMEOUT seconds. */
+    static void tool(String cmd) throws Exception {
+        Path out = Scratch.file("tool", ".log");
+        Process p = new ProcessBuilder("bash", "-o", "pipefail", "-c", cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            if (!p.waitFor(TOOL_TIMEOUT, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly().waitFor();
+                System.out.printf("wan:     stopped after %d s (BENCH_TOOL_TIMEOUT): %s%n", TOOL_TIMEOUT, cmd.replaceAll(" .*", ""));
+                throw new Capped();
+            }
+            if (p.exitValue() != 0) throw new AssertionError("failed (" + p.exitValue() + "): " + Files.readString(out));
+        } finally {
+            Files.deleteIfExists(out);
+        }
     }
 
     static void sh(String cmd, Map<String, String> env) throws Exception {
