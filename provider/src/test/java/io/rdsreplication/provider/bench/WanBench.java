@@ -85,6 +85,7 @@ class WanBench {
                 long rowsAt = rowCount(true);
                 System.out.printf("wan: shape %s: %s, %d rows, %d MiB of data on the source (generated in %d s)%n", shape, describe(shape, mb, small),
                         rowsAt, dataBytes() >> 20, (System.nanoTime() - t0) / 1_000_000_000L);
+                Map<Profile, Figure> oursBy = new LinkedHashMap<>();
                 for (Profile p : profiles) {
                     int port = p.loopback() ? TestBed.sourcePort() : Integer.getInteger("wan.port");
                     if (!p.loopback()) sh(System.getProperty("wan.script") + " profile " + p.mbit() + " " + p.ms(), Map.of());
@@ -124,7 +125,9 @@ class WanBench {
                                 () -> ours(port, Map.of("RDSREPLICATION_JAVA_OPTS", "-XX:TieredStopAtLevel=1"))));
                     }
                     report(shape, p, figs, ours);
+                    oursBy.put(p, ours);
                 }
+                floor(shape, oursBy);
             }
         } finally {
             dropOnReplica();
@@ -162,6 +165,22 @@ class WanBench {
             double limit = ours.linkBytes() * 8.0 / (p.mbit() * 1e6);
             System.out.printf("wan:   link limit (our %.1f MiB at %d Mbit/s): %.1f s; ours/limit = %.2f%n", ours.linkBytes() / 1048576.0,
                     p.mbit(), limit, ours.millis() / 1000.0 / limit);
+        }
+    }
+
+    /**
+     * Our copy on loopback (no link at all) against each link's limit: when it is near ours/limit through the link,
+     * this machine's cores (source, RDS stand-in, copier and link helpers on the same ones), not the link, set the pace.
+     */
+    static void floor(String shape, Map<Profile, Figure> oursBy) {
+        Figure local = oursBy.entrySet().stream().filter(e -> e.getKey().loopback()).map(Map.Entry::getValue).findFirst().orElse(null);
+        if (local == null) return;
+        for (var e : oursBy.entrySet()) {
+            Profile p = e.getKey();
+            if (p.loopback()) continue;
+            double limit = e.getValue().linkBytes() * 8.0 / (p.mbit() * 1e6);
+            System.out.printf("wan: floor of %s at %d Mbit/s: ours/limit = %.2f through the link, %.2f with no link at all (loopback, %.1f s)%n",
+                    shape, p.mbit(), e.getValue().millis() / 1000.0 / limit, local.millis() / 1000.0 / limit, local.millis() / 1000.0);
         }
     }
 
