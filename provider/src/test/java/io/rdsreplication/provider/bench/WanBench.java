@@ -47,10 +47,10 @@ class WanBench {
      */
     /**
      * A baseline tool (dump pipe, mydumper) that runs longer than this many seconds is stopped and reported as taking
-     * more than that (BENCH_TOOL_TIMEOUT, default 1200): the runbook's pipe crosses a 20 ms link several times per
+     * more than that (BENCH_TOOL_TIMEOUT, default 600): the runbook's pipe crosses a 20 ms link several times per
      * table, so 10,000 tables alone can take it most of an hour.
      */
-    static final int TOOL_TIMEOUT = Integer.parseInt(System.getenv().getOrDefault("BENCH_TOOL_TIMEOUT", "1200"));
+    static final int TOOL_TIMEOUT = Integer.parseInt(System.getenv().getOrDefault("BENCH_TOOL_TIMEOUT", "600"));
 
     /** A baseline stopped at TOOL_TIMEOUT. */
     static final class Capped extends Exception {
