@@ -311,7 +311,7 @@ class WanBench {
             if (!p.waitFor(TOOL_TIMEOUT, java.util.concurrent.TimeUnit.SECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly().waitFor();
-                System.out.printf("wan:     stopped after %d s (BENCH_TOOL_TIMEOUT): %s%n", TOOL_TIMEOUT, cmd.replaceAll(" .*", ""));
+                System.out.printf("wan:     stopped after %d s (BENCH_TOOL_TIMEOUT): %s%n", TOOL_TIMEOUT, cmd.replaceFirst("^rm -rf \\S+ && ", "").replaceAll(" .*", ""));
                 throw new Capped();
             }
             if (p.exitValue() != 0) throw new AssertionError("failed (" + p.exitValue() + "): " + Files.readString(out));
